@@ -54,6 +54,32 @@ def timecode(t):
     return f"[▶ {hms(t)}]({video_url(t)})"
 
 
+TIMECODE = re.compile(r"\[▶ (\d\d:\d\d:\d\d)\]\(https://www\.youtube\.com/watch\?v=([\w-]+)&t=(\d+)s\)")
+ANY_VIDEO_LINK = re.compile(r"\]\([^)]*(?:youtube\.com|youtu\.be)[^)]*\)")
+
+
+def timecodes(text):
+    """The seconds of every video link in `text`; ValueError naming the first malformed one."""
+    found = TIMECODE.findall(text)
+    if len(found) != len(ANY_VIDEO_LINK.findall(text)):
+        raise ValueError(f"a video link is not of the form {timecode(1498)}")
+    for shown, video, t in found:
+        if video != VIDEO["id"] or seconds(shown) != int(t):
+            raise ValueError(f"[▶ {shown}] links to video {video} at {t} s")
+    return [int(t) for _, _, t in found]
+
+
+def headings(text):
+    """Markdown heading lines of `text` (outside code blocks)."""
+    lines, fenced = [], False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"#{1,6} ", line):
+            lines.append(line)
+    return lines
+
+
 @dataclass
 class Notebook:
     number: int
@@ -138,11 +164,11 @@ def footer(nb, notebooks):
     )
 
 
-def kept_blocks(notebooks, upto):
-    """The `keep:NAME` blocks handed on by the existing notebooks before `upto`."""
+def kept_blocks(notebooks, upto=None):
+    """The `keep:NAME` blocks handed on by the existing notebooks before `upto` (or by all)."""
     blocks = {}
     for nb in notebooks:
-        if nb is upto:
+        if upto is not None and nb.number >= upto.number:
             break
         if not nb.exists():
             continue

@@ -46,7 +46,7 @@ def hms(total):
 
 
 def video_url(t):
-    return f"https://www.youtube.com/watch?v={VIDEO['id']}&t={t}s"
+    return f"https://youtube.com/watch?v={VIDEO['id']}&t={t}s"
 
 
 def timecode(t):
@@ -54,7 +54,7 @@ def timecode(t):
     return f"[▶ {hms(t)}]({video_url(t)})"
 
 
-TIMECODE = re.compile(r"\[▶ (\d\d:\d\d:\d\d)\]\(https://www\.youtube\.com/watch\?v=([\w-]+)&t=(\d+)s\)")
+TIMECODE = re.compile(r"\[▶ (\d\d:\d\d:\d\d)\]\(https://youtube\.com/watch\?v=([\w-]+)&t=(\d+)s\)")
 ANY_VIDEO_LINK = re.compile(r"\]\([^)]*(?:youtube\.com|youtu\.be)[^)]*\)")
 
 
@@ -249,9 +249,11 @@ def install(book, tag, text):
         cells[0].source = text
         return
     if tag == "course-inherited":
+        # after the introduction: before the first code cell or section heading, whichever is first
         cell = nbformat.v4.new_code_cell(text, metadata={"tags": [tag]})
-        first_code = next((i for i, c in enumerate(book.cells) if c.cell_type == "code"), len(book.cells))
-        book.cells.insert(first_code, cell)
+        first = next((i for i, c in enumerate(book.cells) if c.cell_type == "code" or (
+            headings(c.source) and "course-header" not in tags(c))), len(book.cells))
+        book.cells.insert(first, cell)
     else:
         cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [tag]})
         book.cells.insert(0 if tag == "course-header" else len(book.cells), cell)

@@ -11,7 +11,6 @@ import re
 
 import nbformat
 import pytest
-import torch
 
 import course
 
@@ -41,6 +40,7 @@ def claims_and_prints(nb):
 
 
 def tensors(**values):
+    import torch  # imported here: only these tests pay for it
     return {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in values.items()}
 
 
@@ -62,6 +62,7 @@ def expression_example():
 
 def neuron_example():
     """Notebook 05: o = tanh(x1*w1 + x2*w2 + b) with the lecture's numbers."""
+    import torch  # imported here: only these tests pay for it
     v = tensors(x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=6.8813735870195432)
     v["x1w1"] = v["x1"] * v["w1"]
     v["x2w2"] = v["x2"] * v["w2"]

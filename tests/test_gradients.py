@@ -14,7 +14,6 @@ import random
 
 import nbformat
 import pytest
-import torch
 
 import course
 
@@ -79,6 +78,7 @@ def supported(Value):
 
 
 def torch_value(x):
+    import torch  # imported here: only these tests pay for it
     return torch.tensor(x, dtype=torch.float64, requires_grad=True)
 
 
@@ -124,6 +124,7 @@ def compare(Value, build, inputs):
 
 def random_expression(ops, rng, size=12):
     """A recipe that builds a random expression over 4 inputs, reusing nodes (so gradients must add up)."""
+    import torch  # imported here: only these tests pay for it
     recipe = []
     values = [rng.uniform(-2, 2) for _ in range(4)]
     pool = [torch.tensor(x, dtype=torch.float64) for x in values]  # to test which steps are safe

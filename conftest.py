@@ -15,7 +15,7 @@ def pytest_runtest_makereport(item, call):
         path = Path(str(item.fspath)).relative_to(Path(__file__).parent)
         report.sections.append((
             "how to fix",
-            f"{path} cell {item.cell_num}: the stored output is not what the code produces now.\n"
+            f"{path} code cell {item.cell_num}: the stored output is not what the code produces now.\n"
             f"If the change is intended, store fresh outputs with:  make execute NB={path}\n"
             "If not, the course has a bug (or an output that varies between runs: see CONTRIBUTING.md).",
         ))

@@ -44,7 +44,8 @@ def test_the_course_has_notebooks():
 
 def test_generated_parts_are_up_to_date():
     """Headers, footers, inherited code (the notebook chain) and the README table match course.toml."""
-    assert course.stale() == []
+    problems = course.stale()
+    assert not problems, "\n".join(problems)
 
 
 @per_notebook
@@ -94,10 +95,11 @@ def test_stored_outputs_come_from_the_current_code(nb):
     """Editing a cell without re-running the notebook is caught here, with the cell named."""
     book = notebook(nb)
     counts = []
-    for index, cell in code_cells(book):
-        fix = f"run `make execute NB=notebooks/{nb.file}` to store fresh outputs"
+    fix = f"run `make execute NB=notebooks/{nb.file}` to store fresh outputs"
+    for number, (_, cell) in enumerate(code_cells(book)):
+        first_line = cell.source.split("\n")[0]
         assert cell.metadata.get("source_hash") == course.source_hash(cell), (
-            f"{nb.file} cell {index} was edited after the notebook last ran; {fix}")
+            f"{nb.file} code cell {number} ({first_line!r}) was edited after the notebook last ran; {fix}")
         counts.append(cell.execution_count)
     assert counts == list(range(1, len(counts) + 1)), f"{nb.file}: cells did not run top to bottom once; {fix}"
 
@@ -139,7 +141,8 @@ def test_conda_environment_matches_the_pip_pins():
     conda = pins((ROOT / "environment.yml").read_text().splitlines(), r"^\s+- ([\w.-]+)=([\w.]+)\b")
     conda_to_pip = {"pytorch": "torch", "python-graphviz": "graphviz"}
     conda = {conda_to_pip.get(name, name): version for name, version in conda.items() if name != "python"}
-    assert conda == pip
+    differ = {name: (pip.get(name), conda.get(name)) for name in pip.keys() | conda.keys() if pip.get(name) != conda.get(name)}
+    assert not differ, f"requirements.txt and environment.yml disagree (pip, conda): {differ}"
 
 
 def test_figures_are_made_by_their_code():

@@ -275,19 +275,29 @@ def pick(args):
 # ---------------------------------------------------------------- execution
 
 def run(path, save=True):
-    """Execute one notebook in a fresh kernel, as nbval will; return seconds taken."""
+    """Execute one notebook in a fresh kernel, as nbval will; return seconds taken and the slowest cell."""
+    from datetime import datetime
     from nbclient import NotebookClient
     book = nbformat.read(path, as_version=4)
     began = time.perf_counter()
-    NotebookClient(book, timeout=600, kernel_name="python3", record_timing=False,
+    NotebookClient(book, timeout=600, kernel_name="python3", record_timing=not save,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     took = time.perf_counter() - began
+    slowest = (0.0, "")
     for cell in book.cells:
-        if cell.cell_type == "code":
-            cell.metadata["source_hash"] = source_hash(cell)
+        if cell.cell_type != "code":
+            continue
+        cell.metadata["source_hash"] = source_hash(cell)
+        stamps = cell.metadata.pop("execution", {})
+        if "shell.execute_reply" in stamps:
+            spent = (datetime.fromisoformat(stamps["shell.execute_reply"].rstrip("Z"))
+                     - datetime.fromisoformat(stamps["iopub.execute_input"].rstrip("Z"))).total_seconds()
+            first = next((l for l in cell.source.splitlines() if l.strip() and not l.startswith("#")), "")
+            where = "inherited cell" if "course-inherited" in tags(cell) else first[:50]
+            slowest = max(slowest, (spent, where))
     if save:
         nbformat.write(book, path)
-    return took
+    return took, slowest
 
 
 def execute(notebooks, save=True):
@@ -295,7 +305,7 @@ def execute(notebooks, save=True):
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     paths = [nb.path for nb in notebooks]
     with ProcessPoolExecutor(max_workers=2 if save else 1) as pool:
-        for path, took in zip(paths, pool.map(run, paths, [save] * len(paths))):
+        for path, (took, _) in zip(paths, pool.map(run, paths, [save] * len(paths))):
             print(f"{took:6.1f} s  notebooks/{path.name}", flush=True)
 
 
@@ -304,9 +314,10 @@ def bench():
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     print("Executing each notebook alone, one at a time (nothing is saved):")
     times = {nb.file: run(nb.path, save=False) for nb in notebooks}
-    for file, took in sorted(times.items(), key=lambda kv: -kv[1]):
-        print(f"{took:6.1f} s  {file}")
-    print(f"{sum(times.values()):6.1f} s  all notebooks, one after another")
+    for file, (took, (spent, line)) in sorted(times.items(), key=lambda kv: -kv[1][0]):
+        print(f"{took:6.1f} s  {file:45} slowest cell {spent:4.1f} s: {line}")
+    print(f"{sum(t for t, _ in times.values()):6.1f} s  all notebooks, one after another "
+          "(each also pays about 1 s to start its kernel)")
     print("\nThe whole validation, as `make test` runs it (target: 60 s warm on 2 cores):")
     began = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope",

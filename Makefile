@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 # Kernels started by Jupyter, nbval and nbclient must be this environment's Python.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: lab test execute sync check bench dot clean
+.PHONY: lab test execute sync bench handouts dot clean
 
 lab: $(VENV)/ready dot            ## open the course in JupyterLab at the first notebook
 	$(PYTHON) tools/course.py lab
@@ -21,6 +21,9 @@ sync: $(VENV)/ready               ## regenerate headers, navigation, inherited c
 bench: $(VENV)/ready dot          ## time each notebook and the whole validation
 	$(PYTHON) tools/course.py bench
 
+handouts: $(VENV)/ready          ## printable HTML of every notebook, figures embedded, in handouts/
+	$(VENV)/bin/jupyter nbconvert --to html --HTMLExporter.embed_images=True --output-dir handouts notebooks/*.ipynb
+
 dot:
 	@tools/ensure-dot
 
@@ -30,4 +33,4 @@ $(VENV)/ready: requirements.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache handouts

@@ -300,9 +300,15 @@ def run(path, save=True):
     return took, slowest
 
 
-def execute(notebooks, save=True):
+def kernel_environment():
     # The kernel must be this environment's Python: put it first on PATH for jupyter_client.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    # A fixed date in matplotlib's SVG metadata, so that re-executing changes no stored byte.
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+
+
+def execute(notebooks, save=True):
+    kernel_environment()
     paths = [nb.path for nb in notebooks]
     with ProcessPoolExecutor(max_workers=2 if save else 1) as pool:
         for path, (took, _) in zip(paths, pool.map(run, paths, [save] * len(paths))):
@@ -311,7 +317,7 @@ def execute(notebooks, save=True):
 
 def bench():
     notebooks = pick([])
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    kernel_environment()
     print("Executing each notebook alone, one at a time (nothing is saved):")
     times = {nb.file: run(nb.path, save=False) for nb in notebooks}
     for file, (took, (spent, line)) in sorted(times.items(), key=lambda kv: -kv[1][0]):

@@ -1,4 +1,5 @@
 """What nbval cannot see: the course's structure, its stored outputs and its set-up files."""
+import ast
 import base64
 import json
 import re
@@ -88,6 +89,30 @@ def test_inherited_code_comes_first(nb):
     first = code_cells(book)[0][1]
     if course.kept_blocks(course.course(), nb):
         assert "course-inherited" in course.tags(first), f"{nb.file}: the inherited code is not the first code cell"
+
+
+def defined_names(source):
+    """Names a cell defines at top level (classes, functions, plain assignments)."""
+    tree = ast.parse("\n".join(l for l in source.splitlines() if not l.lstrip().startswith("%")))
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            yield node.name
+        elif isinstance(node, ast.Assign):
+            yield from (t.id for t in node.targets if isinstance(t, ast.Name))
+
+
+def kept(cell):
+    return any(tag.startswith("keep:") for tag in course.tags(cell))
+
+
+@per_notebook
+def test_what_a_notebook_hands_on_is_what_it_ended_with(nb):
+    """Later notebooks inherit the keep: cells, so no later cell may redefine what they define."""
+    cells = [c for _, c in code_cells(notebook(nb)) if "course-inherited" not in course.tags(c)]
+    last = {name: cell for cell in cells for name in defined_names(cell.source)}
+    for cell in filter(kept, cells):
+        for name in defined_names(cell.source):
+            assert kept(last[name]), f"{nb.file}: {name} is redefined after its keep: cell, so the next notebook would inherit an old version"
 
 
 @per_notebook

@@ -31,7 +31,6 @@ README = ROOT / "README.md"
 MANIFEST = tomllib.loads((ROOT / "course.toml").read_text())
 VIDEO = MANIFEST["video"]
 REPO, BRANCH = MANIFEST["course"]["repository"], MANIFEST["course"]["branch"]
-GENERATED_TAGS = ("course-header", "course-footer", "course-inherited")
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 SYNC_HINT = "run `make sync` to regenerate it"
 
@@ -257,7 +256,6 @@ def install(book, tag, text):
     else:
         cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [tag]})
         book.cells.insert(0 if tag == "course-header" else len(book.cells), cell)
-    cell.pop("id", None)
     cell["id"] = tag
 
 

@@ -9,7 +9,6 @@ against PyTorch, and every variable of the example must have a gradient claim.
 """
 import re
 
-import nbformat
 import pytest
 
 import course
@@ -28,7 +27,7 @@ def parse(text):
 
 
 def claims_and_prints(nb):
-    book = nbformat.read(nb.path, as_version=4)
+    book = course.read(nb)
     claims, printed = [], []
     for cell in book.cells:
         if cell.cell_type == "markdown":

@@ -1,13 +1,10 @@
 """What nbval cannot see: the course's structure, its stored outputs and its set-up files."""
 import ast
 import base64
-import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import nbformat
 import pytest
 
 import course
@@ -19,8 +16,7 @@ ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 LOCAL_PATH = re.compile(r"(/root/|/tmp/|/home/|/work/|/Users/|[A-Z]:\\\\|ipykernel_\d+)")
 
 
-def notebook(nb):
-    return nbformat.read(nb.path, as_version=4)
+notebook = course.read
 
 
 def code_cells(book):
@@ -93,8 +89,7 @@ def test_inherited_code_comes_first(nb):
 
 def defined_names(source):
     """Names a cell defines at top level (classes, functions, plain assignments)."""
-    tree = ast.parse("\n".join(l for l in source.splitlines() if not l.lstrip().startswith("%")))
-    for node in tree.body:
+    for node in course.python_ast(source).body:
         if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
             yield node.name
         elif isinstance(node, ast.Assign):

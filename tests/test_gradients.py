@@ -12,7 +12,6 @@ import ast
 import math
 import random
 
-import nbformat
 import pytest
 
 import course
@@ -23,7 +22,7 @@ TOLERANCE = 1e-9
 def value_cells():
     for nb in course.course():
         if nb.exists():
-            book = nbformat.read(nb.path, as_version=4)
+            book = course.read(nb)
             imports = "\n".join(line for c in book.cells if c.cell_type == "code" for line in c.source.splitlines()
                                 if line.startswith(("import ", "from ")))
             for index, cell in enumerate(book.cells):
@@ -33,8 +32,7 @@ def value_cells():
 
 def load(imports, cell):
     """The Value class a cell defines (its class statement only, not the rest of the cell)."""
-    tree = ast.parse("\n".join(l for l in cell.source.splitlines() if not l.lstrip().startswith("%")))
-    classes = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Value"]
+    classes = [node for node in course.python_ast(cell.source).body if isinstance(node, ast.ClassDef) and node.name == "Value"]
     namespace = {}
     exec(imports, namespace)
     exec(compile(ast.Module(body=classes, type_ignores=[]), "<cell>", "exec"), namespace)

@@ -1,7 +1,6 @@
 """The study notes in transcript/: one file per notebook, timecoded, linked to video and notebook."""
 import re
 
-import nbformat
 import pytest
 
 import course
@@ -23,7 +22,7 @@ def test_notes_follow_the_video_and_link_to_the_notebook(nb):
     assert times, f"{nb.notes} has no video links"
     assert all(nb.start <= t < nb.end for t in times), f"{nb.notes}: a video link outside {nb.file}'s range"
     assert times == sorted(times), f"{nb.notes}: times go backwards"
-    notebook_text = "\n".join(c.source for c in nbformat.read(nb.path, as_version=4).cells
+    notebook_text = "\n".join(c.source for c in course.read(nb).cells
                               if c.cell_type == "markdown" and "course-header" not in course.tags(c))
     in_notebook = {t for t, line in section_times(notebook_text).items() if not any(w in line for w in NOT_SECTIONS)}
     in_notes = section_times(text)

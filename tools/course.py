@@ -118,6 +118,12 @@ def read(nb):
     return nbformat.read(nb.path, as_version=4)
 
 
+def python_ast(source):
+    """A code cell's source parsed as Python, IPython magics (`%config ...`) left out."""
+    import ast
+    return ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith("%")))
+
+
 def tags(cell):
     return cell.get("metadata", {}).get("tags", [])
 

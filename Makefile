@@ -1,36 +1,52 @@
 # Two commands are all a learner needs: `make lab` and `make test`. The rest is for maintainers.
+# `make` alone lists the targets. PY=python3.13 picks the Python that builds .venv.
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
+PY     ?= python3
+export PY
 # Kernels started by Jupyter, nbval and nbclient must be this environment's Python.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: lab test execute sync bench handouts dot clean
+.DEFAULT_GOAL := help
+.PHONY: help lab test execute sync bench mutants lock handouts venv dot clean
 
-lab: $(VENV)/ready dot            ## open the course in JupyterLab at the first notebook
-	$(PYTHON) tools/course.py lab
+help:                     ## list the targets
+	@echo "make lab    open the course in JupyterLab at the first notebook (sets up on first use)"
+	@echo "make test   re-run every notebook and check everything (sets up on first use)"
+	@echo
+	@echo "For maintainers:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | grep -vE '^(help|lab|test):' | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 18
 
-test: $(VENV)/ready dot           ## re-execute every notebook and run every test
+lab: venv                 ## open the course in JupyterLab at the first notebook
+	@tools/ensure-dot || true
+	$(PYTHON) tools/lab.py
+
+test: venv dot            ## re-execute every notebook and run every test
 	$(PYTHON) -m pytest -n 2 --dist loadscope
 
-execute: $(VENV)/ready dot        ## store fresh outputs: all notebooks, or NB=notebooks/03-....ipynb
-	$(PYTHON) tools/course.py execute $(NB)
+execute: venv dot         ## store fresh outputs: all notebooks, or NB=notebooks/03-....ipynb
+	$(PYTHON) tools/execute.py $(NB)
 
-sync: $(VENV)/ready               ## regenerate headers, navigation, inherited code and the README table
-	$(PYTHON) tools/course.py sync
+sync: venv                ## regenerate headers, navigation, inherited code, anchors and the README table
+	$(PYTHON) tools/sync.py
 
-bench: $(VENV)/ready dot          ## time each notebook and the whole validation
-	$(PYTHON) tools/course.py bench
+bench: venv dot           ## time each notebook, bare nbval and the whole validation
+	$(PYTHON) tools/execute.py bench
 
-handouts: $(VENV)/ready          ## printable HTML of every notebook, figures embedded, in handouts/
+mutants: venv dot         ## plant each known defect in a scratch copy and report which checks catch it
+	$(PYTHON) tools/mutants.py
+
+lock:                     ## re-pin the whole environment (requirements.lock) from requirements.txt
+	tools/lock
+
+handouts: venv            ## printable HTML of every notebook, figures embedded, in handouts/
 	$(VENV)/bin/jupyter nbconvert --to html --HTMLExporter.embed_images=True --output-dir handouts notebooks/*.ipynb
+
+venv:
+	@tools/ensure-venv
 
 dot:
 	@tools/ensure-dot
 
-$(VENV)/ready: requirements.txt
-	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $@
-
-clean:
+clean:                    ## remove the environment and everything generated
 	rm -rf $(VENV) .pytest_cache handouts

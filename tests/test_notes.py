@@ -1,20 +1,25 @@
-"""The study notes in transcript/: one file per notebook, timecoded, linked to video and notebook."""
+"""The study notes in transcript/: one file per notebook, timecoded, every link resolving."""
 import re
 
 import pytest
 
 import course
 
-NOTEBOOKS = [nb for nb in course.course() if nb.exists()]
+NOTEBOOKS = course.written()
 NOT_SECTIONS = ("Recap", "Questions")
+LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def section_times(text, level="## "):
     return {course.timecodes(line)[0]: line for line in course.headings(text) if line.startswith(level)}
 
 
+def anchors(nb):
+    return {m for c in course.read(nb).cells if c.cell_type == "markdown" for m in course.ANCHOR.findall(c.source)}
+
+
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.file for nb in NOTEBOOKS])
-def test_notes_follow_the_video_and_link_to_the_notebook(nb):
+def test_notes_follow_the_video_and_the_notebooks_sections(nb):
     path = course.ROOT / nb.notes
     assert path.exists(), f"{nb.file} has no study notes at {nb.notes}"
     text = path.read_text()
@@ -31,4 +36,34 @@ def test_notes_follow_the_video_and_link_to_the_notebook(nb):
         f"missing {sorted(map(course.hms, in_notebook - set(in_notes)))}, "
         f"extra {sorted(map(course.hms, set(in_notes) - in_notebook))}")
     for block in re.split(r"^## ", text, flags=re.M)[1:]:
-        assert f"](../notebooks/{nb.file}" in block, f"{nb.notes}: section '{block.splitlines()[0]}' does not link to its notebook"
+        assert f"](../notebooks/{nb.file}#" in block, (
+            f"{nb.notes}: section '{block.splitlines()[0]}' does not link to its section in {nb.file}")
+
+
+def broken_links(text, folder):
+    """Each relative link in markdown `text` (kept in `folder`) that leads nowhere: no file, or no such section."""
+    problems = []
+    for target in LINK.findall(text):
+        if re.match(r"[a-z]+:", target):
+            continue  # a web address
+        file, _, anchor = target.partition("#")
+        dest = (folder / file).resolve()
+        if not dest.exists():
+            problems.append(f"{target}: no such file")
+        elif anchor and dest.suffix == ".ipynb":
+            nb = next((n for n in NOTEBOOKS if n.path == dest), None)
+            if nb is None or anchor not in anchors(nb):
+                problems.append(f"{target}: no section with the anchor #{anchor} (see its headings' <a id=...>)")
+    return problems
+
+
+@pytest.mark.parametrize("path", sorted((course.ROOT / "transcript").glob("*.md")), ids=lambda p: p.name)
+def test_every_link_in_the_notes_resolves(path):
+    problems = broken_links(path.read_text(), path.parent)
+    assert not problems, f"transcript/{path.name}:\n" + "\n".join(problems)
+
+
+def test_the_link_checker_finds_a_missing_notebook_and_a_missing_section():
+    first = NOTEBOOKS[0].file
+    text = f"[a](../notebooks/99-none.ipynb) [b](../notebooks/{first}#no-such-section) [c](../notebooks/{first})"
+    assert len(broken_links(text, course.ROOT / "transcript")) == 2

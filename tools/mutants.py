@@ -1,0 +1,191 @@
+"""Plant known defects, one at a time, in a scratch copy of the course, and report which checks catch them.
+
+    python tools/mutants.py [NAME ...]     all mutants, or those named; exit 1 if any goes uncaught
+
+Each mutant edits the scratch copy the way a slip would: in a cell's code (then the notebook is
+re-executed with the project's own command, so stored outputs agree with the bug), in the prose,
+in a stored output, or in a set-up file. Then the whole validation runs there. A mutant that the
+validation does not fail on is a hole in the checks. A mutant whose text is not found says so:
+the notebook changed and the list needs updating.
+"""
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from course import ROOT, course
+
+NB = {nb.number: f"notebooks/{nb.file}" for nb in course()}
+
+
+class NotFound(Exception):
+    pass
+
+
+def edit_cell(scratch, notebook, pattern, replacement, kind="code", tag=None, count=1):
+    """Replace `pattern` (a regex) in the first cell of `kind` (and tag) that has it."""
+    path = scratch / notebook
+    book = nbformat.read(path, as_version=4)
+    for cell in book.cells:
+        if cell.cell_type == kind and (tag is None or tag in cell.metadata.get("tags", [])) and re.search(pattern, cell.source):
+            cell.source = re.sub(pattern, replacement, cell.source, count=count)
+            nbformat.write(book, path)
+            return
+    raise NotFound(f"{notebook}: no {kind} cell matches {pattern!r}")
+
+
+def append_to_markdown(scratch, notebook, heading, text):
+    edit_cell(scratch, notebook, rf"(##[^\n]*{heading}[^\n]*\n)", rf"\g<1>{text}\n\n", kind="markdown")
+
+
+def execute(scratch, *notebooks):
+    sync = subprocess.run([sys.executable, "tools/sync.py"], cwd=scratch, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "tools/execute.py", *notebooks], cwd=scratch, capture_output=True, text=True)
+    if run.returncode or sync.returncode:
+        raise NotFound(f"re-executing failed: {run.stderr.strip().splitlines()[-1:]}")
+
+
+def in_code(notebook, pattern, replacement, tag=None, rerun=None):
+    def plant(scratch):
+        edit_cell(scratch, notebook, pattern, replacement, tag=tag)
+        execute(scratch, *(rerun or [notebook]))
+    return plant
+
+
+def stored_output(notebook, change):
+    """Change a stored output (as a hand edit would), leaving the code alone."""
+    def plant(scratch):
+        path = scratch / notebook
+        book = nbformat.read(path, as_version=4)
+        if not change(book):
+            raise NotFound(f"{notebook}: no stored output to change")
+        nbformat.write(book, path)
+    return plant
+
+
+def swap_png(book):
+    pictures = [o for c in book.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    different = [o for o in pictures if o.data["image/png"] != pictures[0].data["image/png"]]
+    if not different:
+        return False
+    pictures[0].data["image/png"], different[0].data["image/png"] = different[0].data["image/png"], pictures[0].data["image/png"]
+    return True
+
+
+def scale_plot(book):
+    """Edit a plot's code to scale its curve by 0.9 and store only the new code, not its outputs."""
+    from course import source_hash
+    for cell in book.cells:
+        if cell.cell_type == "code" and re.search(r"plt\.plot\(xs, ys\)", cell.source):
+            cell.source = cell.source.replace("plt.plot(xs, ys)", "plt.plot(xs, ys * 0.9)", 1)
+            cell.metadata["source_hash"] = source_hash(cell)
+            return True
+    return False
+
+
+def in_file(name, change):
+    def plant(scratch):
+        path = scratch / name
+        path.write_text(change(path.read_text()))
+    return plant
+
+
+def in_prose(notebook, heading, text):
+    return lambda scratch: append_to_markdown(scratch, notebook, heading, text)
+
+
+def unfold_answers(scratch):
+    """Unfold every answer to 01's questions but the first."""
+    edit_cell(scratch, NB[1], r"(?s)(</details>.*?)<details><summary>Answer \d+</summary>", r"\1", kind="markdown", count=0)
+    edit_cell(scratch, NB[1], r"(?s)(<details><summary>Answer 1</summary>.*?</details>.*?)</details>", r"\1", kind="markdown", count=0)
+
+
+def tag_cell(notebook, pattern, tag):
+    def plant(scratch):
+        path = scratch / notebook
+        book = nbformat.read(path, as_version=4)
+        cell = next((c for c in book.cells if c.cell_type == "code" and re.search(pattern, c.source)), None)
+        if cell is None:
+            raise NotFound(f"{notebook}: no code cell matches {pattern!r}")
+        cell.metadata.setdefault("tags", []).append(tag)
+        nbformat.write(book, path)
+    return plant
+
+
+def add_code_cell(notebook, source):
+    def plant(scratch):
+        path = scratch / notebook
+        book = nbformat.read(path, as_version=4)
+        book.cells.insert(-1, nbformat.v4.new_code_cell(source))
+        nbformat.write(book, path)
+        execute(scratch, notebook)
+    return plant
+
+
+MUTANTS = {
+    "05 x1.grad with the wrong factor": in_code(NB[5], r"x1\.grad = w1\.data \* x1w1\.grad", "x1.grad = x1.data * x1w1.grad"),
+    "05 tanh step 1 - o.data": in_code(NB[5], r"\(1 - o\.data ?\*\* ?2\)", "(1 - o.data)"),
+    "handed-on __mul__ labelled +": in_code(NB[3], r"(__mul__.*?Value\([^\n]*?)'\*'\)", r"\1'+')", tag="keep:value",
+                                            rerun=[NB[3], NB[4], NB[5]]),
+    "tanh loses its _op": in_code(NB[5], r"'tanh'\)", "'')", tag="keep:value"),
+    "a plotted curve scaled by 0.9": stored_output(NB[2], scale_plot),
+    "a PNG twin swapped for another cell's": stored_output(NB[3], swap_png),
+    "claim dL/da=7.0 in inline code": in_prose(NB[4], "Recap", "So `dL/da=7.0`."),
+    "claim in LaTeX": in_prose(NB[4], "Recap", r"So $\frac{\partial L}{\partial a} = 7$."),
+    "claim in plain prose": in_prose(NB[4], "Recap", "So the gradient of `a` is 7.0 here."),
+    "claim in a folded answer": in_prose(NB[4], "Questions", "<details><summary>Answer 0</summary>\n\n`a.grad` is 7.0.\n</details>"),
+    "an output printing /usr/bin/dot": add_code_cell(NB[3], "import shutil\nprint(shutil.which('dot'))"),
+    "an output printing a memory address": add_code_cell(NB[3], "print(object())"),
+    "a new unpinned requirement line": in_file("requirements.txt", lambda text: text + "rich\n"),
+    "all folded answers but one unfolded": unfold_answers,
+    "a notes file linking to a missing notebook": in_file("transcript/01-micrograd-overview.md",
+                                                         lambda text: text + "\n[More](../notebooks/99-missing.ipynb)\n"),
+    "a notes link to a missing section": in_file("transcript/04-manual-backprop-expression.md",
+                                                 lambda text: text + f"\n[More](../{NB[4]}#no-such-section)\n"),
+    "a cell tagged raises-exception": tag_cell(NB[3], r"except TypeError", "raises-exception"),
+    "plumbing in the prose": in_prose(NB[2], "Recap", "The plots carry a PNG for GitHub."),
+    "a graph too wide for the page": in_code(NB[3], r"'size': '[\d.]+,?[\d.]*!?',?", "", tag="keep:draw",
+                                             rerun=[NB[3], NB[4], NB[5]]),
+    "04 check from a typed-in number": in_code(NB[4], r"\bc_input\b(?! =)", "10.0"),
+}
+
+
+def caught_by(output):
+    failed = re.findall(r"^FAILED (\S+)", output, re.M)
+    return sorted({re.sub(r"\[.*", "", f).replace("::", " ") for f in failed})
+
+
+def try_mutant(name, plant):
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "course"
+        shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(".venv", ".git", "handouts", "__pycache__"))
+        try:
+            plant(scratch)
+        except NotFound as problem:
+            return "NOT PLANTED", str(problem)
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", "-rf"],
+                             cwd=scratch, capture_output=True, text=True)
+        if run.returncode == 0:
+            return "MISSED", "the validation passed"
+        return "caught", "; ".join(caught_by(run.stdout)[:3]) or run.stdout.strip().splitlines()[-1]
+
+
+def main(names):
+    chosen = {n: m for n, m in MUTANTS.items() if not names or n in names}
+    began, holes = time.perf_counter(), 0
+    print(f"| planted defect | result | caught by |\n| --- | --- | --- |")
+    for name, plant in chosen.items():
+        result, detail = try_mutant(name, plant)
+        holes += result != "caught"
+        print(f"| {name} | {result} | {detail} |", flush=True)
+    print(f"\n{len(chosen) - holes} of {len(chosen)} caught in {time.perf_counter() - began:.0f} s")
+    return 1 if holes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -19,7 +19,6 @@ mislabelled or wrong operation fails even where no gradient is printed. A cell t
 import contextlib
 import io
 import math
-import os
 import re
 
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e-?\d+)?)"
@@ -152,7 +151,8 @@ class Checker:
 
 def shell():
     """An IPython shell that runs code but draws nothing (the pictures are nbval's business)."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib  # plots draw to nowhere here (not by MPLBACKEND: nbval's kernels would inherit it)
+    matplotlib.use("Agg")
     from IPython.core.interactiveshell import InteractiveShell
     ip = InteractiveShell.instance()
     ip.reset(new_session=False)

@@ -67,8 +67,47 @@ def neuron():
     return fig
 
 
+def mlp():
+    """A multilayer perceptron: three inputs, two hidden layers of four neurons, one output."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
+    ax.set_xlim(0.4, 9.8)
+    ax.set_ylim(-0.35, 5.15)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+    layers = [("inputs", 3, INPUT), ("hidden layer 1", 4, BODY), ("hidden layer 2", 4, BODY),
+              ("output", 1, BODY)]
+    xs = [1.2, 3.8, 6.4, 9.0]
+    middle, gap, radius = 2.5, 1.15, 0.34
+    nodes = [[(x, middle - gap * (i - (count - 1) / 2)) for i in range(count)]  # top to bottom
+             for x, (_, count, _) in zip(xs, layers)]
+    chosen = (2, 0)  # layer, position: the neuron whose incoming connections are drawn dark
+
+    for k in range(len(layers) - 1):
+        for j, end in enumerate(nodes[k + 1]):
+            dark = (k + 1, j) == chosen
+            for start in nodes[k]:
+                ax.plot([start[0], end[0]], [start[1], end[1]], zorder=2 if dark else 1,
+                        color=INK if dark else "#b8b8b8", linewidth=1.5 if dark else 0.9)
+
+    for k, ((name, _, colour), column) in enumerate(zip(layers, nodes)):
+        for j, centre in enumerate(column):
+            edge = 2.2 if (k, j) == chosen else 1.2
+            ax.add_patch(Circle(centre, radius, facecolor=colour, edgecolor=INK, linewidth=edge, zorder=3))
+        ax.text(xs[k], 0.0, name, ha="center", va="center", fontsize=10, color="#666666")
+    for i, (x, y) in enumerate(nodes[0], start=1):
+        ax.text(x, y, f"$x_{i}$", ha="center", va="center", fontsize=12, zorder=4)
+    ax.text(*nodes[3][0], "$o$", ha="center", va="center", fontsize=13, zorder=4)
+
+    x, y = nodes[chosen[0]][chosen[1]]
+    ax.text(x, y + radius + 0.3, "one neuron", ha="center", va="center", fontsize=10, color=INK)
+    return fig
+
+
 FIGURES = {
     "neuron.svg": neuron,
+    "mlp.svg": mlp,
 }
 
 

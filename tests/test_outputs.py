@@ -18,7 +18,7 @@ per_notebook = pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.file for nb in N
 ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b| at 0x|object at ")
 # An absolute path of two or more components (/usr/bin/dot, C:\Users\x), not a lone "/" in a formula.
 ABSOLUTE_PATH = re.compile(r"(?<![\w.:/<>])(?:/[\w.-]+){2,}|\b[A-Z]:\\[\w.-]+\\")
-MAX_WIDTH_PT = 540        # 720 px: JupyterLab at a 1280 px window, and an A4 page, show it whole
+MAX_WIDTH_PT = 432        # 576 px: fits JupyterLab at a 1280 px window, and an A4 page beside the In [ ] prompts
 MIN_SCALE = 0.6           # a graph shrunk below this to fit is too small to read
 SVG_KEY = re.compile(r"<!-- source ([0-9a-f]{12}) -->")
 

@@ -87,7 +87,7 @@ def bench():
     print(f"{sum(t for t, _ in times.values()):6.1f} s  all {len(times)} notebooks, one after another "
           "(each also pays about 1 s to start its kernel)")
     pytest = [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope"]
-    bare, _ = timed(pytest + ["-p", "no:randomly", "-c", "/dev/null", "--rootdir", str(ROOT), "--nbval-lax",
+    bare, _ = timed(pytest + ["-c", "/dev/null", "--rootdir", str(ROOT), "--nbval-lax",
                               "--nbval-current-env", *[f"notebooks/{nb.file}" for nb in notebooks]])
     whole, summary = timed(pytest)
     print(f"\n{bare:6.1f} s  bare nbval on the same {len(notebooks)} notebooks (2 workers, no output comparison, no tests)")

@@ -6,11 +6,16 @@ The server's root is the repository, so the Contents and study-notes links and t
 img/ work from inside any notebook. The printed address opens the first notebook (useful where
 no browser opens by itself: SSH, WSL, containers). No news pop-up, no update check.
 """
+import json
 import os
 import shutil
 import sys
+from pathlib import Path
 
 from course import ROOT, course
+
+# Settings JupyterLab applies before the user's own: no "news" question, no update check.
+QUIET = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
 
 
 def main(args):
@@ -26,8 +31,13 @@ def main(args):
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         options.append("--allow-root")
+    overrides = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    overrides.parent.mkdir(parents=True, exist_ok=True)
+    overrides.write_text(json.dumps(QUIET, indent=2) + "\n")
+    # Kernels must be this environment's Python, however this script was started.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     os.chdir(ROOT)
-    os.execvp("jupyter", ["jupyter", "lab", *options, *args])
+    os.execv(sys.executable, [sys.executable, "-m", "jupyterlab", *options, *args])
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def edit_cell(scratch, notebook, pattern, replacement, kind="code", tag=None, co
 
 
 def append_to_markdown(scratch, notebook, heading, text):
-    edit_cell(scratch, notebook, rf"(##[^\n]*{heading}[^\n]*\n)", rf"\g<1>{text}\n\n", kind="markdown")
+    edit_cell(scratch, notebook, rf"(##[^\n]*{heading}[^\n]*\n)", lambda m: f"{m[1]}{text}\n\n", kind="markdown")
 
 
 def execute(scratch, *notebooks):
@@ -130,7 +130,7 @@ def add_code_cell(notebook, source):
 MUTANTS = {
     "05 x1.grad with the wrong factor": in_code(NB[5], r"x1\.grad = w1\.data \* x1w1\.grad", "x1.grad = x1.data * x1w1.grad"),
     "05 tanh step 1 - o.data": in_code(NB[5], r"\(1 - o\.data ?\*\* ?2\)", "(1 - o.data)"),
-    "handed-on __mul__ labelled +": in_code(NB[3], r"(__mul__.*?Value\([^\n]*?)'\*'\)", r"\1'+')", tag="keep:value",
+    "handed-on __mul__ labelled +": in_code(NB[3], r"(?s)(__mul__.*?Value\([^\n]*?)'\*'\)", r"\1'+')", tag="keep:value",
                                             rerun=[NB[3], NB[4], NB[5]]),
     "tanh loses its _op": in_code(NB[5], r"'tanh'\)", "'')", tag="keep:value"),
     "a plotted curve scaled by 0.9": stored_output(NB[2], scale_plot),
@@ -156,7 +156,7 @@ MUTANTS = {
 
 
 def caught_by(output):
-    failed = re.findall(r"^FAILED (\S+)", output, re.M)
+    failed = re.findall(r"^FAILED (.+?)(?: - .*)?$", output, re.M)
     return sorted({re.sub(r"\[.*", "", f).replace("::", " ") for f in failed})
 
 

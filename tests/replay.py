@@ -14,7 +14,8 @@ each cell the lines it printed are read:
 
 The rebuild also checks every operation on the way (its `_op` label and its forward value), so a
 mislabelled or wrong operation fails even where no gradient is printed. A cell tagged
-`wrong-on-purpose` shows a bug from the lecture: at least one of its lines must disagree.
+`wrong-on-purpose` shows a bug from the lecture: if it prints lines the checks read, at least one
+must disagree (a `class Value` cell so tagged is proved wrong by tests/test_gradients.py).
 """
 import contextlib
 import io
@@ -179,6 +180,7 @@ def replay(book, inject=None):
             yield number, f"raised {type(error).__name__}: {error}"
             return checker.checked
         checker.rebuilt.clear()  # values may have changed: rebuild afresh for this cell's lines
+        before = checker.checked
         wrong = []
         for line in out.getvalue().splitlines():
             try:
@@ -186,7 +188,7 @@ def replay(book, inject=None):
             except Mismatch as problem:
                 wrong.append(str(problem))
         on_purpose = "wrong-on-purpose" in cell.metadata.get("tags", [])
-        if on_purpose and not wrong:
+        if on_purpose and checker.checked > before and not wrong:
             yield number, "is tagged wrong-on-purpose, but every line it prints is right: where is the bug?"
         elif wrong and not on_purpose:
             yield number, wrong[0]

@@ -119,7 +119,15 @@ def backpropagate(root):
 
 
 def compare(Value, build, inputs):
-    """Build the same expression from Values and from tensors; return a list of disagreements."""
+    """Build the same expression from Values and from tensors; return a list of disagreements
+    (an operation or backward pass that raises is one: a wrong-on-purpose version may do that)."""
+    try:
+        return compare_or_raise(Value, build, inputs)
+    except Exception as error:
+        return [f"raised {type(error).__name__}: {error}"]
+
+
+def compare_or_raise(Value, build, inputs):
     ours = [Value(x) for x in inputs]
     theirs = [torch_value(x) for x in inputs]
     root, reference = build(ours), build(theirs)

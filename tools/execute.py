@@ -42,6 +42,7 @@ def run(path, save=True):
     for cell in book.cells:
         if cell.cell_type != "code":
             continue
+        cell.outputs = coalesced(cell.outputs)
         cell.metadata["source_hash"] = source_hash(cell)
         stamps = cell.metadata.pop("execution", {})
         if "shell.execute_reply" in stamps:
@@ -53,6 +54,17 @@ def run(path, save=True):
     if save:
         nbformat.write(book, path)
     return took, slowest
+
+
+def coalesced(outputs):
+    """Printed text in one piece per stream: how the kernel happened to split it varies from run to run."""
+    merged = []
+    for output in outputs:
+        if merged and output.output_type == "stream" == merged[-1].output_type and output.name == merged[-1].name:
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def kernel_environment():

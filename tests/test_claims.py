@@ -50,13 +50,14 @@ def parse_math(tex):
 def claims_in(text):
     """(claims, unparsed passages) of a markdown text."""
     claims, consumed, unparsed = [], [], []
+    consumed += [m.span() for m in re.finditer(r"(?ms)^```.*?^```", text)]  # code blocks are code
     for m in INLINE.finditer(text):
         consumed.append(m.span())
         code = re.sub(r"\s+", "", m[1])
         if c := CODE_CLAIM.match(code):
             claims.append(claim(c[2] or c[3], c[4] or "grad", c[6], c[5] == "≈"))
-        elif re.fullmatch(r"(?:d\w+/d\w+|\w+\.(?:grad|data))(?:=|≈)[-\d.]+\S*", code):
-            unparsed.append(m[0])
+        elif re.fullmatch(r"(?:d\w+/d\w+|\w+\.(?:grad|data))(?:=|≈)[-\d.]+", code):
+            unparsed.append(m[0])  # a number that is not one, like 6.0.1
     for m in MATH.finditer(text):
         consumed.append(m.span())
         try:
@@ -119,4 +120,5 @@ def test_a_passage_that_looks_like_a_claim_but_fits_no_notation_fails():
     assert claims_in("Here a.grad = 6 exactly.")[1]
     assert claims_in(r"$\frac{\partial L}{\partial a} = 2 \cdot 3$")[1]
     assert claims_in("`dL/da = 6.0.1`")[1]
+    assert not claims_in("`self.grad = 1.0 * out.grad`\n```\nself.grad = 1.0 * out.grad\n```")[1]
     assert not claims_in(r"$\frac{\partial L}{\partial a} = \frac{\partial L}{\partial e} \cdot b$")[1]

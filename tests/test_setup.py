@@ -27,7 +27,7 @@ def pins(name):
     return found, loose
 
 
-@pytest.mark.parametrize("name", ["requirements.txt", "requirements.lock"])
+@pytest.mark.parametrize("name", ["requirements.txt", "requirements.lock", "requirements-site.txt", "requirements-student.txt"])
 def test_every_requirement_is_pinned(name):
     _, loose = pins(name)
     assert not loose, "not pinned as name==version (pin it; then `make lock`):\n" + "\n".join(loose)
@@ -58,7 +58,7 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
 
 def test_make_alone_lists_the_targets():
     listed = subprocess.run(["make", "--no-print-directory"], cwd=ROOT, capture_output=True, text=True).stdout
-    targets = re.findall(r"^([a-z]+):.*## ", (ROOT / "Makefile").read_text(), re.M)
+    targets = re.findall(r"^([a-z-]+):.*## ", (ROOT / "Makefile").read_text(), re.M)
     missing = [t for t in targets if t != "help" and f"make {t}" not in listed]
     assert targets and not missing, f"`make` does not list {missing}"
 

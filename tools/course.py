@@ -3,7 +3,8 @@
     python tools/course.py        print the notebooks the manifest lists, with their video ranges
 
 What each tool does with it: tools/sync.py (generated parts), tools/execute.py (store outputs,
-bench), tools/lab.py (JupyterLab), tools/mutants.py (planted defects).
+bench), tools/lab.py (JupyterLab), tools/mutants.py (planted defects), tools/student.py (the
+students' versions of the exercises).
 """
 import ast
 import hashlib
@@ -113,14 +114,57 @@ def course():
     ]
 
 
+EXERCISES = ROOT / "exercises"
+
+
+@dataclass
+class Exercise:
+    """An exercise notebook in exercises/: the teacher's version, solutions included (nbgrader's format)."""
+    number: int
+    file: str
+    title: str
+    practises: list  # the Notebooks whose chapters it builds on, in course order
+
+    @property
+    def path(self):
+        return EXERCISES / self.file
+
+    @property
+    def name(self):
+        return f"Exercises {self.number} · {self.title}"
+
+    @property
+    def chapters(self):
+        return [chapter for nb in self.practises for chapter in nb.chapters]
+
+    @property
+    def start(self):
+        return self.practises[0].start
+
+    @property
+    def end(self):
+        return self.practises[-1].end
+
+    def exists(self):
+        return self.path.exists()
+
+
+def exercises():
+    """The exercise notebooks course.toml lists, in order, each with the notebooks it practises."""
+    by_file = {nb.file: nb for nb in course()}
+    return [Exercise(i + 1, e["file"], e["title"], [by_file[f] for f in e["practises"]])
+            for i, e in enumerate(MANIFEST.get("exercise", []))]
+
+
 def written():
     """The notebooks that exist so far, in course order."""
     return [nb for nb in course() if nb.exists()]
 
 
-def pick(args):
-    """The notebooks named on a command line (paths or file names), or all written ones."""
-    everything = course()
+def pick(args, with_exercises=False):
+    """The notebooks named on a command line (paths or file names), or all written ones
+    (and the exercise notebooks too, if asked)."""
+    everything = course() + (exercises() if with_exercises else [])
     if not args:
         return [n for n in everything if n.exists()]
     wanted = {Path(a).name for a in args}

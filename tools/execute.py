@@ -1,7 +1,8 @@
 """Run the notebooks: store their outputs, or time them.
 
     python tools/execute.py [NOTEBOOK ...]   re-run notebooks top to bottom, each in a fresh kernel,
-                                             and store their outputs (all notebooks if none named)
+                                             and store their outputs (all notebooks and exercises
+                                             if none named)
     python tools/execute.py bench            time every notebook, bare nbval on the same notebooks,
                                              and the whole validation, in one run
 
@@ -79,7 +80,7 @@ def execute(notebooks):
     paths = [nb.path for nb in notebooks]
     with ProcessPoolExecutor(max_workers=2) as pool:
         for path, (took, _) in zip(paths, pool.map(run, paths)):
-            print(f"{took:6.1f} s  notebooks/{path.name}", flush=True)
+            print(f"{took:6.1f} s  {path.relative_to(ROOT)}", flush=True)
 
 
 def timed(command):
@@ -111,7 +112,7 @@ def main(args):
     if args == ["bench"]:
         bench()
     else:
-        execute(pick(args))
+        execute(pick(args, with_exercises=True))
     return 0
 
 

@@ -163,7 +163,7 @@ def caught_by(output):
 def try_mutant(name, plant):
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "course"
-        shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(".venv", ".git", "handouts", "__pycache__"))
+        shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(".venv", ".git", "build", "student", "__pycache__"))
         try:
             plant(scratch)
         except NotFound as problem:

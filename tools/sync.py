@@ -2,6 +2,7 @@
 
     python tools/sync.py [NOTEBOOK ...]   rewrite them: each notebook's header, footer, inherited-code
                                           cell and section anchors, and the README's chapter table
+                                          (the exercises' parts and table are rewritten every time)
     python tools/sync.py --check          list the parts that are stale (exit 1 if any)
 
 Generated cells are found by their tags: `course-header`, `course-footer`, `course-inherited`.
@@ -9,16 +10,23 @@ A code cell tagged `keep:NAME` hands its code on to every later notebook: the in
 a notebook is the latest `keep:NAME` block of each NAME from the notebooks before it, in the
 order the names first appeared. Every `##`/`###` heading starts with an anchor, `<a id="SLUG"></a>`,
 so that study notes and other pages can link to the section itself.
+
+The exercise notebooks (exercises/, listed under [[exercise]] in course.toml) get a header, naming
+the notebooks and chapters they practise, a footer and section anchors the same way, and the
+README an exercises table. `exercise_header(ex, student=True)` is the header of a student's copy
+(tools/student.py): no launch links, and links that work outside the repository.
 """
 import re
 import sys
 
 import nbformat
 
-from course import (BRANCH, README, REPO, ROOT, VIDEO, course, headings, heading_title, kept_blocks,
+from course import (BRANCH, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings, heading_title, kept_blocks,
                     pick, read, slug, tags, timecode)
 
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
+EXERCISES_START, EXERCISES_END = "<!-- exercises:start -->", "<!-- exercises:end -->"
+REPOSITORY_URL = f"https://github.com/{REPO}/blob/{BRANCH}/"
 SYNC_HINT = "run `make sync` to regenerate it"
 GENERATED = ("course-header", "course-footer", "course-inherited")
 SECTION = re.compile(r'^(#{2,3}) (?:<a id="[^"]*"></a>)?', re.M)
@@ -74,6 +82,50 @@ def expected_cells(nb, notebooks):
     }
 
 
+def exercise_navigation(ex, base):
+    existing = [e for e in exercises() if e.exists()]
+    i = existing.index(ex)
+    parts = [f"[◀ {existing[i - 1].name}]({existing[i - 1].file})"] if i > 0 else []
+    parts.append(f"[Contents]({base}README.md#exercises)")
+    if i + 1 < len(existing):
+        parts.append(f"[{existing[i + 1].name} ▶]({existing[i + 1].file})")
+    return " | ".join(parts)
+
+
+def exercise_header(ex, student=False):
+    """The header of an exercise notebook; a student's copy links to the repository instead."""
+    base = REPOSITORY_URL if student else "../"
+    path = f"exercises/{ex.file}"
+    colab = f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/{path}"
+    binder = f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?labpath={path.replace('/', '%2F')}"
+    launch = "" if student else f"[Open in Colab]({colab}) · [Launch on Binder]({binder}) · "
+    practised = "\n".join(
+        f"- [{nb.name}]({base}notebooks/{nb.file}): "
+        + "; ".join(f"{timecode(t)} {title}" for t, title in nb.chapters) for nb in ex.practises)
+    return (
+        "<!-- Generated from course.toml by `make sync`: edit there, not here. -->\n"
+        f"{launch}[Contents]({base}README.md#exercises)\n\n"
+        f"# {ex.name} {timecode(ex.start)}\n\n"
+        f"Practice for these notebooks of the course and the parts of *{VIDEO['title']}* they follow:\n\n"
+        f"{practised}\n\n"
+        f"{exercise_navigation(ex, base)}"
+    )
+
+
+def exercise_footer(ex, student=False):
+    base = REPOSITORY_URL if student else "../"
+    return "<!-- Generated from course.toml by `make sync`. -->\n" + exercise_navigation(ex, base)
+
+
+def exercise_table():
+    rows = ["| exercises | what they practise | in the video |", "| --- | --- | --- |"]
+    for ex in exercises():
+        where = f"[{ex.name}](exercises/{ex.file})" if ex.exists() else f"{ex.name} *(coming)*"
+        notebooks = ", ".join(f"[{nb.name}](notebooks/{nb.file})" for nb in ex.practises)
+        rows.append(f"| {where} | {notebooks} | {timecode(ex.start)} to {timecode(ex.end)} |")
+    return "\n".join(rows)
+
+
 def anchored(text):
     """`text` with every ##/### heading starting with its anchor."""
     return SECTION.sub(lambda m: f'{m[1]} <a id="{slug(heading_title(_line_at(text, m.start())))}"></a>', text)
@@ -97,7 +149,7 @@ def stale(notebooks=None, fix=False):
     """Generated parts that differ from what course.toml and the keep: cells say; fix them if asked."""
     everything = course()
     problems = []
-    for nb in notebooks or [n for n in everything if n.exists()]:
+    for nb in [n for n in everything if n.exists()] if notebooks is None else notebooks:
         book = read(nb)
         changed = False
         for tag, text in expected_cells(nb, everything).items():
@@ -118,13 +170,39 @@ def stale(notebooks=None, fix=False):
                         changed = True
         if changed:
             nbformat.write(book, nb.path)
-    table = chapter_table(everything)
-    text = README.read_text() if README.exists() else ""
-    if TABLE_START not in text or text.split(TABLE_START)[1].split(TABLE_END)[0].strip() != table:
-        problems.append(f"README.md: the chapter table is stale; {SYNC_HINT}")
-        if fix and TABLE_START in text:
-            head, rest = text.split(TABLE_START)
-            README.write_text(f"{head}{TABLE_START}\n{table}\n{TABLE_END}{rest.split(TABLE_END)[1]}")
+    problems += stale_exercises(fix)
+    for what, start, end, table in [("chapter", TABLE_START, TABLE_END, chapter_table(everything)),
+                                    ("exercises", EXERCISES_START, EXERCISES_END, exercise_table())]:
+        text = README.read_text() if README.exists() else ""
+        if start not in text or text.split(start)[1].split(end)[0].strip() != table:
+            problems.append(f"README.md: the {what} table is stale; {SYNC_HINT}")
+            if fix and start in text:
+                head, rest = text.split(start)
+                README.write_text(f"{head}{start}\n{table}\n{end}{rest.split(end)[1]}")
+    return problems
+
+
+def stale_exercises(fix=False):
+    """The same for the exercise notebooks: header, footer and section anchors."""
+    problems = []
+    for ex in [e for e in exercises() if e.exists()]:
+        book = nbformat.read(ex.path, as_version=4)
+        changed = False
+        for tag, text in {"course-header": exercise_header(ex), "course-footer": exercise_footer(ex)}.items():
+            cells = [c for c in book.cells if tag in tags(c)]
+            if len(cells) != 1 or cells[0].source != text:
+                problems.append(f"exercises/{ex.file}: the {tag} cell is missing or stale; {SYNC_HINT}")
+                if fix:
+                    install(book, tag, text)
+                    changed = True
+        for index, cell in enumerate(book.cells):
+            if cell.cell_type == "markdown" and not set(GENERATED) & set(tags(cell)) and anchored(cell.source) != cell.source:
+                problems.append(f"exercises/{ex.file} cell {index}: a section heading lacks its anchor; {SYNC_HINT}")
+                if fix:
+                    cell.source = anchored(cell.source)
+                    changed = True
+        if changed:
+            nbformat.write(book, ex.path)
     return problems
 
 
@@ -156,7 +234,9 @@ def main(args):
         problems = stale()
         print("\n".join(problems) or "all generated parts are up to date")
         return 1 if problems else 0
-    for line in stale(pick(args), fix=True):
+    chosen = pick(args, with_exercises=True)
+    notebooks = [n for n in chosen if isinstance(n, Notebook)] if args else None  # exercises: always
+    for line in stale(notebooks, fix=True):
         print("updated", line.split(";")[0])
     return 0
 

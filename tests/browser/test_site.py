@@ -1,0 +1,234 @@
+"""Every page of the built site, in Chromium with the network blocked; search; watch alongside
+(with a stand-in for YouTube's player API); print."""
+import re
+import sys
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import ARTIFACTS, ROOT, SITE
+
+sys.path.insert(0, str(ROOT / "tools"))
+from search import words  # noqa: E402
+
+PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html") if "_static" not in p.parts)
+CONTENT = [p for p in PAGES if p.startswith(("notebooks/", "transcript/"))]
+QUERIES = ["tanh", "topological sort", "chain rule", "zero grad", "learning rate", "radd", "PyTorch"]
+API = "https://www.youtube.com/iframe_api"
+
+# A stand-in for YouTube's iframe API: records seekTo, reports the time the test sets.
+FAKE_API = """
+window.__fake = {seeks: [], time: 0, state: -1, ready: false};
+window.YT = {PlayerState: {PLAYING: 1, PAUSED: 2}, Player: function (id, options) {
+  const box = document.getElementById(id);
+  box.textContent = "stand-in player";
+  this.seekTo = function (t) { __fake.seeks.push(t); __fake.time = t; };
+  this.playVideo = function () { __fake.state = 1; };
+  this.getCurrentTime = function () { return __fake.time; };
+  this.getPlayerState = function () { return __fake.state; };
+  this.destroy = function () {};
+  const self = this;
+  setTimeout(function () { __fake.ready = true; options.events.onReady({target: self}); }, 10);
+}};
+if (window.onYouTubeIframeAPIReady) window.onYouTubeIframeAPIReady();
+"""
+
+
+def typeset(page):
+    """Wait until MathJax has typeset the page (when it has formulas)."""
+    if page.evaluate("document.querySelector('.math') !== null"):
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("MathJax.startup.promise")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page(watched, path):
+    page = watched.open(path)
+    typeset(page)
+    report = page.evaluate("""() => {
+      const article = document.querySelector('article.bd-article') || document.body;
+      const box = article.getBoundingClientRect();
+      const text = article.cloneNode(true);
+      text.querySelectorAll('pre, code, mjx-container, script, .highlight').forEach(e => e.remove());
+      return {
+        width: box.width,
+        maths: [...document.querySelectorAll('.math')].length,
+        untypeset: [...document.querySelectorAll('.math')].filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 60)),
+        raw: (text.textContent.match(/.{0,30}(\\$|\\\\\\(|\\\\frac).{0,30}/g) || []),
+        images: [...article.querySelectorAll('img')].map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0,
+                 width: i.getBoundingClientRect().width, right: i.getBoundingClientRect().right - box.right})),
+        open: [...article.querySelectorAll('details')].filter(d => d.open).length,
+        details: [...article.querySelectorAll('details')].length,
+        summaries: [...article.querySelectorAll('details > summary')].length,
+      };
+    }""")
+    assert not watched.errors, f"console errors on {path}: {watched.errors}"
+    assert not watched.external, f"{path} asked the internet for {watched.external}"
+    assert not watched.failed, f"{path}: requests failed: {watched.failed}"
+    assert not report["untypeset"], f"{path}: formulas left untypeset: {report['untypeset']}"
+    assert not report["raw"], f"{path}: raw TeX in the text: {report['raw']}"
+    for image in report["images"]:
+        assert image["ok"], f"{path}: image {image['src']} did not load"
+        assert image["width"] <= report["width"] + 1 and image["right"] <= 1, f"{path}: {image} wider than the page"
+    assert report["open"] == 0, f"{path}: {report['open']} answers shown unfolded"
+    assert report["summaries"] == report["details"]
+    if path.startswith("notebooks/"):
+        assert report["details"] >= 1, f"{path}: no folded answers"
+        assert any(".svg" in i["src"] or ".png" in i["src"] for i in report["images"]) or path.startswith(("notebooks/01", "notebooks/09", "notebooks/13")), \
+            f"{path}: no graph or plot"
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.fetched = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        for name in ("src", "href"):
+            if tag in ("script", "link", "img", "iframe", "source") and (attrs.get(name) or "").startswith(("http:", "https:", "//")):
+                self.fetched.append(attrs[name])
+
+
+def parsed(path):
+    parser = Links()
+    parser.feed(path.read_text())
+    return parser
+
+
+def test_internal_links_resolve():
+    pages = {p: parsed(SITE / p) for p in PAGES}
+    broken = []
+    for path, parser in pages.items():
+        assert not parser.fetched, f"{path} loads from the internet: {parser.fetched}"
+        for href in parser.links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = (SITE / path).parent / unquote(parts.path) if parts.path else SITE / path
+            target = target.resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path}: {href}")
+            elif parts.fragment and target.suffix == ".html":
+                rel = target.relative_to(SITE.resolve()).as_posix()
+                ids = pages[rel].ids if rel in pages else parsed(target).ids
+                if parts.fragment not in ids:
+                    broken.append(f"{path}: {href} (no such anchor)")
+            if parts.path.endswith((".ipynb", ".md")) and "_sources" not in parts.path:
+                broken.append(f"{path}: {href} (a source file, not a page)")
+    assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def test_every_notebook_and_notes_file_has_a_page():
+    from course import course
+    for nb in course():
+        if nb.exists():
+            assert f"notebooks/{nb.path.stem}.html" in PAGES
+        if (ROOT / nb.notes).exists():
+            assert nb.notes.replace(".md", ".html") in PAGES
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_finds_the_moment(watched, query):
+    page = watched.open(f"search.html?q={query}")
+    page.wait_for_selector("#course-moments li", timeout=10000)
+    first = page.locator("#course-moments li").first
+    assert re.search(r"▶ \d\d:\d\d:\d\d", first.inner_text())
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=15000)
+    first.locator("a:not(.moment-time)").click()
+    page.wait_for_load_state("load")
+    anchor = urlsplit(page.url).fragment
+    section = page.locator(f"[id='{anchor}']")
+    assert section.count() == 1, f"the hit for {query!r} leads to no section ({page.url})"
+    heading = section.locator("h1, h2, h3").first
+    assert re.search(r"▶ \d\d:\d\d:\d\d", heading.inner_text()), "the section's heading shows no video time"
+    said = words(section.inner_text())
+    for term in words(query).split():
+        assert re.search(r"\b" + term, said), f"the section found for {query!r} does not say {term!r}"
+    assert not watched.external and not watched.errors
+
+
+def heading_link(page, anchor):
+    return page.locator(f"section[id='{anchor}'] > h2 a[href*='youtube.com/watch']").first
+
+
+def test_watch_alongside_seeks_and_follows(watched):
+    watched.fakes[API] = FAKE_API
+    page = watched.open("notebooks/03-value-object.html")
+    typeset(page)
+    assert not watched.external, "the page asked the internet before the video was docked"
+    page.click("#watch-toggle")
+    page.wait_for_function("window.__fake && __fake.ready")
+    assert page.locator("#watch-dock").is_visible()
+
+    link = heading_link(page, "visualizing-the-expression-graph")
+    link.click()
+    assert page.evaluate("__fake.seeks") == [1494], "clicking ▶ 00:24:58 did not seek the docked player"
+    assert len(watched.context.pages) == 1 and "03-value-object" in page.url, "the ▶ link left the page"
+
+    # The video plays on at 00:28:20: the section that starts at 00:28:11 is the one highlighted.
+    page.evaluate("__fake.time = 1700; __fake.state = 1")
+    page.wait_for_selector("section.watch-now[id='one-layer-deeper-f-and-l']", timeout=3000)
+    assert page.locator("section.watch-now").count() == 1
+    page.evaluate("__fake.time = 1150")
+    page.wait_for_selector("section.watch-now[id='from-derivatives-to-a-data-structure']", timeout=3000)
+
+    # Follow: the page scrolls to the section the video reaches.
+    page.check(".watch-follow")
+    page.evaluate("__fake.time = 1860")
+    page.wait_for_selector("section.watch-now[id='a-slot-for-the-gradient-grad']", timeout=3000)
+    page.wait_for_function("Math.abs(document.querySelector(\"section[id='a-slot-for-the-gradient-grad'] h2\")"
+                           ".getBoundingClientRect().top) < 200", timeout=5000)
+
+    # Above instead of beside; and the dock comes back on the next page.
+    page.click(".watch-layout")
+    assert page.evaluate("document.body.classList.contains('watch-above')")
+    page.click(".watch-layout")
+    page.uncheck(".watch-follow")
+    page.evaluate("__fake.time = 1700")
+    page.wait_for_selector("section.watch-now[id='one-layer-deeper-f-and-l']", timeout=3000)
+    page.evaluate("document.querySelector(\"section[id='labels-giving-each-value-a-name'] h2\").scrollIntoView()")
+    page.wait_for_timeout(300)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "watch-alongside.png"))
+    watched.open("notebooks/04-manual-backprop-expression.html")
+    page.wait_for_function("window.__fake && __fake.ready")
+    assert not watched.errors and watched.external == []
+
+
+def test_watch_alongside_offline(watched):
+    page = watched.open("notebooks/03-value-object.html")
+    page.click("#watch-toggle")
+    page.wait_for_selector(".watch-message:has-text('internet')", timeout=20000)
+    assert watched.external == [API]
+    typeset(page)  # everything else still works
+    assert page.locator("details").count() >= 1
+
+
+def test_watch_alongside_from_a_file(watched):
+    page = watched.open((SITE / "notebooks" / "03-value-object.html").as_uri())
+    page.click("#watch-toggle")
+    page.wait_for_selector(".watch-message:has-text('make site-serve')")
+    assert not watched.external
+
+
+def test_print(watched):
+    page = watched.open("notebooks/05-manual-backprop-neuron.html")
+    typeset(page)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    shown = page.evaluate("""() => ['.bd-sidebar-primary', '.bd-sidebar-secondary', '.bd-header', '.watch-bar']
+      .filter(s => { const e = document.querySelector(s); return e && getComputedStyle(e).display !== 'none'; })""")
+    assert not shown, f"printed too: {shown}"
+    too_wide = page.evaluate("""() => [...document.querySelectorAll('article img')]
+      .filter(i => i.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(i => i.src)""")
+    assert not too_wide, f"wider than the page: {too_wide}"
+    assert page.evaluate("[...document.querySelectorAll('details')].every(d => !d.open)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "05-manual-backprop-neuron.pdf"), format="A4")

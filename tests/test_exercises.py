@@ -1,0 +1,159 @@
+"""The exercise notebooks: nbgrader's format, honest checks, and a student's version that gives nothing away.
+
+nbval runs the teacher's versions in exercises/ like every notebook (every check must say ✓);
+these tests look at their form, and build and run the students' versions (tools/student.py).
+"""
+import re
+import sys
+
+import nbformat
+import pytest
+
+import course
+from test_outputs import ADDRESS, portability_problem
+from test_prose import PLUMBING
+from test_structure import EXECUTION_TAGS
+
+EXERCISES = [ex for ex in course.exercises() if ex.exists()]
+per_exercise = pytest.mark.parametrize("ex", EXERCISES, ids=[ex.file for ex in EXERCISES])
+SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION\n?", re.M | re.S)
+PARTS = {"derivatives": {2, 3}, "backpropagation by hand": {4, 5},
+         "automatic backpropagation and operations": {6, 7, 8, 9}, "the network and training": {10, 11}}
+
+
+def read(ex):
+    return nbformat.read(ex.path, as_version=4)
+
+
+def grading(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def test_every_part_of_the_course_has_exercises_and_every_exercise_notebook_is_listed():
+    practised = {nb.number for ex in EXERCISES for nb in ex.practises}
+    missing = [part for part, numbers in PARTS.items() if not numbers & practised]
+    assert not missing, f"no exercise notebook practises {missing}"
+    listed = {ex.file for ex in course.exercises()}
+    stray = sorted(p.name for p in course.EXERCISES.glob("*.ipynb") if p.name not in listed)
+    assert not stray, f"exercises/ holds notebooks that course.toml does not list: {stray}"
+    assert len(EXERCISES) == len(listed), "course.toml lists exercise notebooks that do not exist"
+
+
+@per_exercise
+def test_cells_follow_nbgraders_conventions(ex):
+    book = read(ex)
+    ids, answers, checks = set(), 0, 0
+    for number, cell in course.code_cells(book):
+        meta = grading(cell)
+        where = f"exercises/{ex.file} Cell {number}"
+        has_solution = bool(SOLUTION.search(cell.source + "\n"))
+        assert has_solution == bool(meta.get("solution")), f"{where}: a solution cell, and only it, holds ### BEGIN/END SOLUTION"
+        assert cell.source.count("BEGIN SOLUTION") == cell.source.count("END SOLUTION")
+        if meta:
+            assert meta.get("schema_version") == 3 and meta.get("grade_id") not in ids, f"{where}: schema_version 3 and a unique grade_id"
+            ids.add(meta["grade_id"])
+            assert meta.get("locked") == (not meta.get("solution")), f"{where}: solutions unlocked, everything else locked"
+        if meta.get("solution"):
+            answers += 1
+            assert not meta.get("grade"), f"{where}: a solution cell is not itself graded; its check cell is"
+        if meta.get("grade"):
+            checks += 1
+            assert meta.get("points", 0) > 0 and re.search(r"^check\(", cell.source, re.M), (
+                f"{where}: a graded cell has points and ends in check(...)")
+    assert answers and checks >= answers - 1, f"exercises/{ex.file}: each answer needs a check cell"
+
+
+@per_exercise
+def test_headings_link_to_the_moments_they_practise(ex):
+    previous = ex.start
+    for index, cell in enumerate(read(ex).cells):
+        if cell.cell_type != "markdown" or "course-header" in course.tags(cell):
+            continue
+        for line in course.headings(cell.source):
+            if course.heading_title(line) == "What you practised":
+                continue
+            times = course.timecodes(line)
+            assert len(times) == 1, f"exercises/{ex.file} cell {index}: heading without exactly one video link: {line!r}"
+            assert any(nb.start <= times[0] < nb.end for nb in ex.practises), (
+                f"exercises/{ex.file} cell {index}: {line!r} lies outside the notebooks it practises")
+            assert times[0] >= previous, f"exercises/{ex.file} cell {index}: {line!r} goes back in the video"
+            previous = times[0]
+
+
+@per_exercise
+def test_prose_and_tags_are_as_in_the_notebooks(ex):
+    for number, cell in enumerate(read(ex).cells):
+        assert not EXECUTION_TAGS & set(course.tags(cell)), f"exercises/{ex.file} cell {number}: an execution tag"
+        if cell.cell_type == "markdown" and not {"course-header", "course-footer"} & set(course.tags(cell)):
+            found = PLUMBING.search(cell.source)
+            assert not found, f"exercises/{ex.file} cell {number} says {found[0]!r}: course plumbing in the learner's text"
+
+
+@per_exercise
+def test_the_teachers_version_is_fresh_and_every_check_passes(ex):
+    fix = f"run `make execute NB=exercises/{ex.file}` to store fresh outputs"
+    cells = course.code_cells(read(ex))
+    assert [c.execution_count for _, c in cells] == list(range(1, len(cells) + 1)), f"exercises/{ex.file}: {fix}"
+    for number, cell in cells:
+        where = f"exercises/{ex.file} Cell {number}"
+        assert cell.metadata.get("source_hash") == course.source_hash(cell), f"{where} was edited since it ran; {fix}"
+        assert not [o for o in cell.outputs if o.output_type == "error"], f"{where}: an error in the teacher's version"
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert not ADDRESS.search(text) and not portability_problem(text), f"{where}: an output that varies between machines"
+        if grading(cell).get("grade"):
+            assert re.fullmatch(r"✓ Exercise [\d.]+: right\.\n", text), f"{where}: the check does not say ✓: {text!r}"
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory):
+    """The students' versions, made by tools/student.py (nbgrader's ClearSolutions and ClearOutput)."""
+    import student as tool
+    if not tool.NBGRADER.exists():
+        pytest.fail("nbgrader's preprocessors are missing: `make test` or `make student` installs them")
+    folder = tmp_path_factory.mktemp("student")
+    assert tool.main([str(folder)]) == 0
+    return folder
+
+
+@per_exercise
+def test_no_solution_survives_in_the_students_version(ex, student):
+    teacher = read(ex)
+    pupil = nbformat.read(student / ex.file, as_version=4)
+    assert len(pupil.cells) == len(teacher.cells)
+    text = "\n".join(c.source for c in pupil.cells)
+    assert "SOLUTION" not in text
+    for number, (mine, theirs) in enumerate(zip(teacher.cells, pupil.cells)):
+        assert not theirs.get("outputs") and theirs.get("execution_count") is None, f"{ex.file} cell {number}: outputs left"
+        for solution in SOLUTION.findall(mine.source + "\n"):
+            lines = {line.strip() for line in solution.splitlines() if len(line.strip()) > 12}
+            lines -= {line.strip() for c in teacher.cells if not grading(c).get("solution") for line in c.source.splitlines()}
+            leaked = sorted(line for line in lines if line in text)
+            assert not leaked, f"{ex.file} cell {number}: solution lines in the student's version: {leaked}"
+        if grading(mine).get("solution"):
+            assert "raise NotImplementedError('write your answer here')" in theirs.source
+    assert "colab.research.google.com" not in text, "a student's copy must not link to the teacher's version"
+
+
+@per_exercise
+def test_the_students_version_runs_and_every_check_says_not_yet_with_a_hint(ex, student):
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    import execute
+    execute.kernel_environment()
+    book = nbformat.read(student / ex.file, as_version=4)
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(student / f"{ex.file}.kernel"))
+    try:
+        NotebookClient(book, km=kernel, timeout=120, allow_errors=True).execute()
+    finally:
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
+    for number, cell in course.code_cells(book):
+        where = f"student's {ex.file} Cell {number}"
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if grading(cell).get("grade"):
+            assert len(errors) == 1 and errors[0].ename == "NotYet", f"{where}: the check should say not yet, not {errors}"
+            shown = "\n".join(errors[0].traceback)
+            assert re.match(r"✗ Exercise [\d.]+: not yet\. .+\n  Hint: .{20,}", shown), f"{where}: {shown!r}"
+        else:
+            assert all(e.ename == "NotImplementedError" and "write your answer here" in e.evalue for e in errors), (
+                f"{where}: an error other than the answer stub: {[(e.ename, e.evalue) for e in errors]}")

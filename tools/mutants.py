@@ -168,7 +168,7 @@ def try_mutant(name, plant):
             plant(scratch)
         except NotFound as problem:
             return "NOT PLANTED", str(problem)
-        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", "-rf"],
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", "-x", "-rf"],
                              cwd=scratch, capture_output=True, text=True)
         if run.returncode == 0:
             return "MISSED", "the validation passed"

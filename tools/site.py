@@ -17,24 +17,15 @@ import sys
 import time
 from pathlib import Path
 
-from course import ROOT, course, timecode
+from course import ROOT, course
+from sync import chapter_table  # the README's table, on the index page too
 
 SITE = ROOT / "site"
 BUILD = ROOT / "build"
 SOURCE, OUTPUT, DOCTREES = BUILD / "site-src", BUILD / "site", BUILD / "site-doctrees"
 CONTENTS_LINK = ("../README.md#chapters", "../index.md#chapters")
 PORT = 8000
-CODE = ["course.py", "search.py", "site.py", "site_sphinx.py"]
-
-
-def chapter_table(notebooks):
-    rows = ["| time | chapter | notebook | study notes |", "| --- | --- | --- | --- |"]
-    for nb in notebooks:
-        for t, title in nb.chapters:
-            where = f"[{nb.name}](notebooks/{nb.file})" if nb.exists() else f"{nb.name} *(coming)*"
-            notes = f"[notes]({nb.notes})" if (ROOT / nb.notes).exists() else "–"
-            rows.append(f"| {timecode(t)} | {title} | {where} | {notes} |")
-    return "\n".join(rows)
+CODE = ["course.py", "search.py", "site.py", "site_sphinx.py", "sync.py"]
 
 
 def index_page(notebooks):

@@ -4,7 +4,6 @@ nbval runs the teacher's versions in exercises/ like every notebook (every check
 these tests look at their form, and build and run the students' versions (tools/student.py).
 """
 import re
-import sys
 
 import nbformat
 import pytest

@@ -22,7 +22,7 @@ import sys
 import nbformat
 
 from course import (BRANCH, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings, heading_title, kept_blocks,
-                    pick, read, slug, tags, timecode)
+                    pick, slug, tags, timecode)
 
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 EXERCISES_START, EXERCISES_END = "<!-- exercises:start -->", "<!-- exercises:end -->"
@@ -150,26 +150,7 @@ def stale(notebooks=None, fix=False):
     everything = course()
     problems = []
     for nb in [n for n in everything if n.exists()] if notebooks is None else notebooks:
-        book = read(nb)
-        changed = False
-        for tag, text in expected_cells(nb, everything).items():
-            cells = [c for c in book.cells if tag in tags(c)]
-            if text is None and not cells:
-                continue
-            if len(cells) != 1 or cells[0].source != text:
-                problems.append(f"notebooks/{nb.file}: the {tag} cell is missing or stale; {SYNC_HINT}")
-                if fix:
-                    install(book, tag, text)
-                    changed = True
-        for index, cell in enumerate(book.cells):
-            if cell.cell_type == "markdown" and not set(GENERATED) & set(tags(cell)):
-                if anchored(cell.source) != cell.source:
-                    problems.append(f"notebooks/{nb.file} cell {index}: a section heading lacks its anchor; {SYNC_HINT}")
-                    if fix:
-                        cell.source = anchored(cell.source)
-                        changed = True
-        if changed:
-            nbformat.write(book, nb.path)
+        problems += stale_book(nb.path, f"notebooks/{nb.file}", expected_cells(nb, everything), fix)
     problems += stale_exercises(fix)
     for what, start, end, table in [("chapter", TABLE_START, TABLE_END, chapter_table(everything)),
                                     ("exercises", EXERCISES_START, EXERCISES_END, exercise_table())]:
@@ -182,27 +163,36 @@ def stale(notebooks=None, fix=False):
     return problems
 
 
+def stale_book(path, shown, expected, fix):
+    """One notebook file's generated cells (tag -> text; None: no such cell) and heading anchors."""
+    book = nbformat.read(path, as_version=4)
+    problems, changed = [], False
+    for tag, text in expected.items():
+        cells = [c for c in book.cells if tag in tags(c)]
+        if text is None and not cells:
+            continue
+        if len(cells) != 1 or cells[0].source != text:
+            problems.append(f"{shown}: the {tag} cell is missing or stale; {SYNC_HINT}")
+            if fix:
+                install(book, tag, text)
+                changed = True
+    for index, cell in enumerate(book.cells):
+        if cell.cell_type == "markdown" and not set(GENERATED) & set(tags(cell)) and anchored(cell.source) != cell.source:
+            problems.append(f"{shown} cell {index}: a section heading lacks its anchor; {SYNC_HINT}")
+            if fix:
+                cell.source = anchored(cell.source)
+                changed = True
+    if changed:
+        nbformat.write(book, path)
+    return problems
+
+
 def stale_exercises(fix=False):
     """The same for the exercise notebooks: header, footer and section anchors."""
     problems = []
     for ex in [e for e in exercises() if e.exists()]:
-        book = nbformat.read(ex.path, as_version=4)
-        changed = False
-        for tag, text in {"course-header": exercise_header(ex), "course-footer": exercise_footer(ex)}.items():
-            cells = [c for c in book.cells if tag in tags(c)]
-            if len(cells) != 1 or cells[0].source != text:
-                problems.append(f"exercises/{ex.file}: the {tag} cell is missing or stale; {SYNC_HINT}")
-                if fix:
-                    install(book, tag, text)
-                    changed = True
-        for index, cell in enumerate(book.cells):
-            if cell.cell_type == "markdown" and not set(GENERATED) & set(tags(cell)) and anchored(cell.source) != cell.source:
-                problems.append(f"exercises/{ex.file} cell {index}: a section heading lacks its anchor; {SYNC_HINT}")
-                if fix:
-                    cell.source = anchored(cell.source)
-                    changed = True
-        if changed:
-            nbformat.write(book, ex.path)
+        expected = {"course-header": exercise_header(ex), "course-footer": exercise_footer(ex)}
+        problems += stale_book(ex.path, f"exercises/{ex.file}", expected, fix)
     return problems
 
 

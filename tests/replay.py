@@ -150,22 +150,30 @@ class Checker:
         self.checked += 1
 
 
-def shell():
-    """An IPython shell that runs code but draws nothing (the pictures are nbval's business)."""
-    import matplotlib  # plots draw to nowhere here (not by MPLBACKEND: nbval's kernels would inherit it)
-    matplotlib.use("Agg")
+def shell(shown):
+    """An IPython shell that runs code and hands every object a cell displays to `shown` (a list)
+    instead of drawing it: the pictures are checked from those objects (tests/pictures.py)."""
+    import matplotlib  # the inline back end, as in Jupyter: figures are displayed when a cell ends
+    matplotlib.use("module://matplotlib_inline.backend_inline")  # (not MPLBACKEND: kernels would inherit it)
     from IPython.core.interactiveshell import InteractiveShell
     ip = InteractiveShell.instance()
     ip.reset(new_session=False)
-    ip.display_formatter.format = lambda obj, include=None, exclude=None: ({}, {})
+
+    def capture(obj, include=None, exclude=None):
+        shown.append(obj)
+        return {}, {}
+    ip.display_formatter.format = capture
     ip.run_line_magic("colors", "nocolor")
     return ip
 
 
-def replay(book, inject=None):
+def replay(book, inject=None, look=None):
     """Run `book`'s code cells (plus `inject` right after the cell tagged `parameters`) and check
-    every printed line. Yields (code cell number, problem) pairs; returns how many lines were checked."""
-    ip = shell()
+    every printed line. Yields (code cell number, problem) pairs; returns how many lines were checked.
+    `look(number, cell, shown, namespace)`, if given, is called after each cell with the objects the
+    cell displayed, and returns the problems it finds (tests/pictures.py checks the pictures)."""
+    shown = []
+    ip = shell(shown)
     checker = Checker(ip.user_ns)
     code = [c for c in book.cells if c.cell_type == "code"]
     for number, cell in enumerate(code):
@@ -173,6 +181,7 @@ def replay(book, inject=None):
         if inject and "parameters" in cell.metadata.get("tags", []):
             source += "\n" + inject
         out = io.StringIO()
+        shown.clear()
         with contextlib.redirect_stdout(out):
             result = ip.run_cell(source, silent=False, store_history=False)
         if not result.success:
@@ -192,4 +201,6 @@ def replay(book, inject=None):
             yield number, "is tagged wrong-on-purpose, but every line it prints is right: where is the bug?"
         elif wrong and not on_purpose:
             yield number, wrong[0]
+        for problem in (look(number, cell, list(shown), ip.user_ns) if look else []):
+            yield number, problem
     return checker.checked

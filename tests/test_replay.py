@@ -7,6 +7,7 @@ inputs in the `parameters` cell.
 import pytest
 
 import course
+import pictures
 from replay import replay
 
 NOTEBOOKS = course.written()
@@ -14,7 +15,9 @@ per_notebook = pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.file for nb in N
 
 
 def run(nb, inject=None):
-    problems, runner = [], replay(course.read(nb), inject)
+    """Replay `nb`; with the learner's own inputs (no `inject`), also check its stored pictures."""
+    book = course.read(nb)
+    problems, runner = [], replay(book, inject, None if inject else pictures.look_at(nb, book))
     while True:
         try:
             problems.append(next(runner))

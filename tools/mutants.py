@@ -130,6 +130,63 @@ def add_code_cell(notebook, source):
     return plant
 
 
+# issue 15: pictures (hand edits of stored pictures, as a slip or a careless merge would make them)
+
+def svg_pictures(book, graphs):
+    """The stored outputs holding an SVG graph (graphs=True) or plot (False)."""
+    return [o for c in book.cells if c.cell_type == "code" for o in c.outputs
+            if "image/svg+xml" in o.get("data", {}) and ("graphviz" in o.data["image/svg+xml"]) == graphs]
+
+
+def move_curve(book):
+    """Move the first plotted curve 25 px down in its stored SVG; the plot's text form is kept."""
+    def shift(m):
+        return re.sub(r"(-?[\d.]+) (-?[\d.]+)", lambda p: f"{p[1]} {float(p[2]) + 25:g}", m[0])
+    for output in svg_pictures(book, graphs=False):
+        svg = output.data["image/svg+xml"]
+        moved = re.sub(r'<path d="[^"]*"(?=[^>]*clip-path)', shift, svg, count=1)
+        if moved != svg:
+            output.data["image/svg+xml"] = moved
+            return True
+    return False
+
+
+def swap_edge_paths(book, version=None):
+    """Swap the lines of two edges of the first stored graph, their titles kept (and, if given,
+    say the graph was drawn by another graphviz version)."""
+    for output in svg_pictures(book, graphs=True):
+        svg = output.data["image/svg+xml"]
+        paths = re.findall(r'class="edge">\n<title>[^<]*</title>\n(<path[^>]*/>\n<polygon[^>]*/>)', svg)
+        if len(set(paths)) > 1:
+            first, other = paths[0], next(p for p in paths if p != paths[0])
+            svg = svg.replace(first, "\0").replace(other, first).replace("\0", other)
+            if version:
+                svg = re.sub(r"graphviz version \S+", f"graphviz version {version}", svg)
+            output.data["image/svg+xml"] = svg
+            return True
+    return False
+
+
+def paint_over_plot_png(book):
+    """Paint a white box over the middle of the first stored plot's PNG, keeping its key chunk."""
+    import base64
+    import io
+    from PIL import Image, ImageDraw
+    from PIL.PngImagePlugin import PngInfo
+    for output in svg_pictures(book, graphs=False):
+        image = Image.open(io.BytesIO(base64.b64decode(output.data["image/png"])))
+        info = PngInfo()
+        for key, value in image.text.items():
+            info.add_text(key, value)
+        w, h = image.size
+        ImageDraw.Draw(image).rectangle([w // 3, h // 3, 2 * w // 3, 2 * h // 3], fill="white")
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", pnginfo=info)
+        output.data["image/png"] = base64.b64encode(buffer.getvalue()).decode()
+        return True
+    return False
+
+
 MUTANTS = {
     "05 x1.grad with the wrong factor": in_code(NB[5], r"x1\.grad = w1\.data \* x1w1\.grad", "x1.grad = x1.data * x1w1.grad"),
     "05 tanh step 1 - o.data": in_code(NB[5], r"\(1 - o\.data ?\*\* ?2\)", "(1 - o.data)"),
@@ -153,6 +210,16 @@ MUTANTS = {
     "plumbing in the prose": in_prose(NB[2], "Recap", "The plots carry a PNG for GitHub."),
     "a graph too wide for the page": in_code(NB[3], r"'size': '[\d.]+,?[\d.]*!?',?", "", tag="keep:draw"),
     "04 check from a typed-in number": in_code(NB[4], r"\bc_input\b(?! =)", "10.0"),
+    # issue 15: pictures
+    "03 draw_dot's grad row shows data": in_code(NB[3], r"f'grad \{v\.grad:\.4f\}'", "f'grad {v.data:.4f}'",
+                                                 tag="keep:draw"),
+    "03 draw_dot leaves out a second edge from a reused value": in_code(NB[3], r"edges\.append\(\(child, v\)\)",
+                                                                       "pass", tag="keep:draw"),
+    "02 a stored curve moved 25 px": stored_output(NB[2], move_curve),
+    "02 a stored plot's PNG painted over": stored_output(NB[2], paint_over_plot_png),
+    "04 two edges' lines swapped, titles kept": stored_output(NB[4], swap_edge_paths),
+    "04 two edges' lines swapped, drawn by another graphviz": stored_output(
+        NB[4], lambda book: swap_edge_paths(book, version="16.0.0")),
 }
 
 

@@ -1,14 +1,18 @@
 """The exercise notebooks: nbgrader's format, honest checks, and a student's version that gives nothing away.
 
 nbval runs the teacher's versions in exercises/ like every notebook (every check must say ✓);
-these tests look at their form, and build and run the students' versions (tools/student.py).
+these tests look at their form, try every check with wrong answers derived from the teacher's
+(tests/wrong_answers.py), read the hints, and build and run the students' versions (tools/student.py).
 """
+import ast
+import functools
 import re
 
 import nbformat
 import pytest
 
 import course
+import wrong_answers
 from test_outputs import ADDRESS, portability_problem
 from test_prose import PLUMBING
 from test_structure import EXECUTION_TAGS
@@ -130,6 +134,8 @@ def test_no_solution_survives_in_the_students_version(ex, student):
             assert not leaked, f"{ex.file} cell {number}: solution lines in the student's version: {leaked}"
         if grading(mine).get("solution"):
             assert "raise NotImplementedError('write your answer here')" in theirs.source
+            left = left_over(theirs.source)
+            assert not left, f"{ex.file} cell {number}: the student's version keeps code that is not the student's to write: {left}"
     assert "colab.research.google.com" not in text, "a student's copy must not link to the teacher's version"
 
 
@@ -156,3 +162,72 @@ def test_the_students_version_runs_and_every_check_says_not_yet_with_a_hint(ex, 
         else:
             assert all(e.ename == "NotImplementedError" and "write your answer here" in e.evalue for e in errors), (
                 f"{where}: an error other than the answer stub: {[(e.ename, e.evalue) for e in errors]}")
+
+
+def is_stub(node):
+    return isinstance(node, ast.Raise) and "write your answer here" in ast.unparse(node)
+
+
+def left_over(source):
+    """What a student's answer cell keeps besides its stubs: anything but a `def`/`class` line with
+    its docstring, a line making a function of the cell a method, or a call that shows something
+    (`print(...)`, `show_grads(...)`)."""
+    tree = ast.parse(source)
+    defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    left = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+            left += [f"{node.name}: {ast.unparse(n).splitlines()[0]}" for n in body if not is_stub(n)]
+        elif not (is_stub(node) or isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                  or isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Attribute)
+                  and isinstance(node.value, ast.Name) and node.value.id in defined):
+            left.append(ast.unparse(node).splitlines()[0])
+    return left
+
+
+@functools.cache
+def tried(path):
+    """The teacher's version run in this process, and every wrong answer derived from it (tests/wrong_answers.py)."""
+    cells = [cell for _, cell in course.code_cells(nbformat.read(path, as_version=4))]
+    return cells, wrong_answers.teachers_run(cells), list(wrong_answers.trials(cells))
+
+
+def exercise(cell):
+    return re.search(r'^check\("([\d.]+)"', cell.source, re.M)[1]
+
+
+def checks(cells):
+    return {number for number, cell in enumerate(cells) if wrong_answers.role(cell) == "check"}
+
+
+def said_not_yet(error):
+    return type(error).__name__ == "NotYet"
+
+
+@per_exercise
+def test_every_check_says_not_yet_to_a_wrong_answer(ex):
+    cells, _, trials = tried(ex.path)
+    for answer, line, change, verdicts in trials:
+        assert verdicts, f"exercises/{ex.file}: the answer in code cell {answer} has no check cell right after it"
+        for check, error in verdicts:
+            assert said_not_yet(error), (
+                f"exercises/{ex.file}: Exercise {exercise(cells[check])}'s check says "
+                f"{'right' if error is None else repr(error)} to a wrong answer (code cell {answer}'s line "
+                f"{line}, {change}): it must say not yet")
+    never = sorted(checks(cells) - {check for *_, verdicts in trials for check, _ in verdicts})
+    assert not never, f"exercises/{ex.file}: no wrong answer could be derived for code cells {never}'s checks"
+
+
+@per_exercise
+def test_no_hint_gives_away_a_number_the_teachers_version_prints_or_computes(ex):
+    cells, (printed, produced), trials = tried(ex.path)
+    printed = re.sub(r"✓ Exercise [\d.]+: right\.", "", printed)
+    produced = produced + [float(n) for n in wrong_answers.NUMBER.findall(printed)]
+    hints = {(check, wrong_answers.HINT.search(str(error))[1])
+             for *_, verdicts in trials for check, error in verdicts if said_not_yet(error)}
+    assert {check for check, _ in hints} == checks(cells), f"exercises/{ex.file}: a check whose hint was never seen"
+    for check, hint in hints:
+        found = wrong_answers.given_away(hint, produced)
+        assert not found, (f"exercises/{ex.file}: Exercise {exercise(cells[check])}'s hint {hint!r} gives away "
+                           f"{found}, a number the teacher's version computes")

@@ -210,6 +210,23 @@ MUTANTS = {
     "plumbing in the prose": in_prose(NB[2], "Recap", "The plots carry a PNG for GitHub."),
     "a graph too wide for the page": in_code(NB[3], r"'size': '[\d.]+,?[\d.]*!?',?", "", tag="keep:draw"),
     "04 check from a typed-in number": in_code(NB[4], r"\bc_input\b(?! =)", "10.0"),
+    # issue 15: exercises
+    "e3 close() accepts anything (tolerance 1e9)": in_code("exercises/e3-operations-and-backward.ipynb",
+                                                           r"tolerance=1e-6\)", "tolerance=1e9)"),
+    "e2 by-hand checks accept 20% off": in_code("exercises/e2-backprop-by-hand.ipynb",
+                                                r"if not close\(v\.grad, slope\)", "if not close(v.grad, slope, 0.2)"),
+    "e4 4.3 accepts a loss below 5": in_code("exercises/e4-network-and-training.ipynb",
+                                             r"losses\[-1\] >= 0\.05", "losses[-1] >= 5"),
+    "e2 2.2's hint gives L2.data": in_code("exercises/e2-backprop-by-hand.ipynb", r'(f and k\.)"\)',
+                                           r'\1 You should get L2.data = 9.2470.")'),
+    "e4 4.3's hint names the learning rate": in_code("exercises/e4-network-and-training.ipynb",
+                                                     r'(gets there quickly\.)"\)', r'\1 A rate of 0.1 does it.")'),
+    "e3 3.1: two solution lines below END SOLUTION": in_code(
+        "exercises/e3-operations-and-backward.ipynb",
+        r"(    out\._backward = _backward\n    return out\n)(    ### END SOLUTION\n)", r"\2\1"),
+    "e2 2.1: two solution lines below END SOLUTION": in_code(
+        "exercises/e2-backprop-by-hand.ipynb",
+        r"(a\.grad = 1\.0 \* e\.grad\nb\.grad = 1\.0 \* e\.grad\n)(### END SOLUTION\n)", r"\2\1"),
     # issue 15: pictures
     "03 draw_dot's grad row shows data": in_code(NB[3], r"f'grad \{v\.grad:\.4f\}'", "f'grad {v.data:.4f}'",
                                                  tag="keep:draw"),

@@ -34,13 +34,17 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    "navbar_persistent": [],  # one search box: the one at the top of the sidebar
 }
 html_context = {"default_mode": "auto"}  # without it the theme logs an error on every page
 html_static_path = ["_static"]
 html_css_files = ["course.css", ("print.css", {"media": "print"})]
-html_js_files = ["sections.js", "watch.js", "moments.js"]
+html_js_files = ["sections.js", "watch.js", "moments.js", "handout.js", "course.js"]
 html_last_updated_fmt = None
 html_show_sphinx = False
 
 # Formulas: MathJax from the site itself (site_sphinx copies it from sphinx-mathjax-offline).
 mathjax_path = "mathjax/tex-chtml.js"
+# A formula is read out by screen readers, but is not a stop of its own for the Tab key (page 05
+# alone has 71): its menu stays on right-click.
+mathjax3_config = {"options": {"menuOptions": {"settings": {"inTabOrder": False}}}}

@@ -1,8 +1,11 @@
 """The exercise notebooks: nbgrader's format, honest checks, and a student's version that gives nothing away.
 
-nbval runs the teacher's versions in exercises/ like every notebook (every check must say ✓);
+nbval runs the teacher's versions in teachers/source/ like every notebook (every check must say ✓);
 these tests look at their form, try every check with wrong answers derived from the teacher's
-(tests/wrong_answers.py), read the hints, and build and run the students' versions (tools/student.py).
+(tests/wrong_answers.py), read the hints, build the students' versions again (tools/student.py),
+insist that the stored ones in exercises/ are those, and run them. What a learner opens (the
+README's table, every Colab and Binder link) is a student's version; its one way to the worked
+solutions is the link at its very end.
 """
 import ast
 import functools
@@ -28,6 +31,10 @@ def read(ex):
     return nbformat.read(ex.path, as_version=4)
 
 
+def shown(ex):
+    return ex.path.relative_to(course.ROOT).as_posix()
+
+
 def grading(cell):
     return cell.metadata.get("nbgrader", {})
 
@@ -39,6 +46,9 @@ def test_every_part_of_the_course_has_exercises_and_every_exercise_notebook_is_l
     listed = {ex.file for ex in course.exercises()}
     stray = sorted(p.name for p in course.EXERCISES.glob("*.ipynb") if p.name not in listed)
     assert not stray, f"exercises/ holds notebooks that course.toml does not list: {stray}"
+    teachers = sorted(p.relative_to(course.TEACHERS).as_posix() for p in course.TEACHERS.glob("source/**/*.ipynb"))
+    assert teachers == sorted(f"source/{ex.id}/{ex.file}" for ex in EXERCISES), (
+        f"teachers/source/ should hold ID/ID.ipynb for each exercise course.toml lists, and nothing else: {teachers}")
     assert len(EXERCISES) == len(listed), "course.toml lists exercise notebooks that do not exist"
 
 
@@ -48,7 +58,7 @@ def test_cells_follow_nbgraders_conventions(ex):
     ids, answers, checks = set(), 0, 0
     for number, cell in course.code_cells(book):
         meta = grading(cell)
-        where = f"exercises/{ex.file} Cell {number}"
+        where = f"{shown(ex)} Cell {number}"
         has_solution = bool(SOLUTION.search(cell.source + "\n"))
         assert has_solution == bool(meta.get("solution")), f"{where}: a solution cell, and only it, holds ### BEGIN/END SOLUTION"
         assert cell.source.count("BEGIN SOLUTION") == cell.source.count("END SOLUTION")
@@ -63,7 +73,7 @@ def test_cells_follow_nbgraders_conventions(ex):
             checks += 1
             assert meta.get("points", 0) > 0 and re.search(r"^check\(", cell.source, re.M), (
                 f"{where}: a graded cell has points and ends in check(...)")
-    assert answers and checks >= answers - 1, f"exercises/{ex.file}: each answer needs a check cell"
+    assert answers and checks >= answers - 1, f"{shown(ex)}: each answer needs a check cell"
 
 
 @per_exercise
@@ -76,29 +86,29 @@ def test_headings_link_to_the_moments_they_practise(ex):
             if course.heading_title(line) == "What you practised":
                 continue
             times = course.timecodes(line)
-            assert len(times) == 1, f"exercises/{ex.file} cell {index}: heading without exactly one video link: {line!r}"
+            assert len(times) == 1, f"{shown(ex)} cell {index}: heading without exactly one video link: {line!r}"
             assert any(nb.start <= times[0] < nb.end for nb in ex.practises), (
-                f"exercises/{ex.file} cell {index}: {line!r} lies outside the notebooks it practises")
-            assert times[0] >= previous, f"exercises/{ex.file} cell {index}: {line!r} goes back in the video"
+                f"{shown(ex)} cell {index}: {line!r} lies outside the notebooks it practises")
+            assert times[0] >= previous, f"{shown(ex)} cell {index}: {line!r} goes back in the video"
             previous = times[0]
 
 
 @per_exercise
 def test_prose_and_tags_are_as_in_the_notebooks(ex):
     for number, cell in enumerate(read(ex).cells):
-        assert not EXECUTION_TAGS & set(course.tags(cell)), f"exercises/{ex.file} cell {number}: an execution tag"
+        assert not EXECUTION_TAGS & set(course.tags(cell)), f"{shown(ex)} cell {number}: an execution tag"
         if cell.cell_type == "markdown" and not {"course-header", "course-footer"} & set(course.tags(cell)):
             found = PLUMBING.search(cell.source)
-            assert not found, f"exercises/{ex.file} cell {number} says {found[0]!r}: course plumbing in the learner's text"
+            assert not found, f"{shown(ex)} cell {number} says {found[0]!r}: course plumbing in the learner's text"
 
 
 @per_exercise
 def test_the_teachers_version_is_fresh_and_every_check_passes(ex):
-    fix = f"run `make execute NB=exercises/{ex.file}` to store fresh outputs"
+    fix = f"run `make execute NB={shown(ex)}` to store fresh outputs"
     cells = course.code_cells(read(ex))
-    assert [c.execution_count for _, c in cells] == list(range(1, len(cells) + 1)), f"exercises/{ex.file}: {fix}"
+    assert [c.execution_count for _, c in cells] == list(range(1, len(cells) + 1)), f"{shown(ex)}: {fix}"
     for number, cell in cells:
-        where = f"exercises/{ex.file} Cell {number}"
+        where = f"{shown(ex)} Cell {number}"
         assert cell.metadata.get("source_hash") == course.source_hash(cell), f"{where} was edited since it ran; {fix}"
         assert not [o for o in cell.outputs if o.output_type == "error"], f"{where}: an error in the teacher's version"
         text = "".join(o.get("text", "") for o in cell.outputs)
@@ -109,13 +119,48 @@ def test_the_teachers_version_is_fresh_and_every_check_passes(ex):
 
 @pytest.fixture(scope="module")
 def student(tmp_path_factory):
-    """The students' versions, made by tools/student.py (nbgrader's ClearSolutions and ClearOutput)."""
+    """The students' versions, made afresh by tools/student.py (nbgrader's ClearSolutions and ClearOutput)."""
     import student as tool
     if not tool.NBGRADER.exists():
         pytest.fail("nbgrader's preprocessors are missing: `make test` or `make student` installs them")
     folder = tmp_path_factory.mktemp("student")
     assert tool.main([str(folder)]) == 0
     return folder
+
+
+@per_exercise
+def test_the_stored_students_version_is_the_one_made_from_the_teachers(ex, student):
+    assert ex.student_path.exists() and ex.student_path.read_text() == (student / ex.file).read_text(), (
+        f"exercises/{ex.file} is not the students' version of {shown(ex)}: run `make student` (or `make sync`)")
+
+
+def links(text):
+    return re.findall(r"\]\(([^)\s]+)\)", text)
+
+
+def test_what_a_learner_opens_is_a_students_version():
+    readme = course.README.read_text()
+    table = readme.split("<!-- exercises:start -->")[1].split("<!-- exercises:end -->")[0]
+    opened = [link for link in links(table) if "exercises/" in link or "teachers/" in link]
+    assert opened == [f"exercises/{ex.file}" for ex in EXERCISES], f"the README's exercises table links to {opened}"
+    for ex in EXERCISES:
+        for path in (ex.path, ex.student_path):
+            text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+            launches = [link for link in links(text) if "colab.research" in link or "mybinder.org" in link]
+            assert (launches or path == ex.path) and all(
+                f"exercises%2F{ex.file}" in link or f"/exercises/{ex.file}" in link for link in launches), (
+                f"{path.relative_to(course.ROOT)}: Colab and Binder must open the students' version")
+
+
+@per_exercise
+def test_the_worked_solutions_are_one_link_at_the_very_end_of_the_students_version(ex):
+    cells = nbformat.read(ex.student_path, as_version=4).cells
+    to_solutions = [i for i, c in enumerate(cells) if "teachers/" in c.source]
+    assert to_solutions == [len(cells) - 1], (
+        f"exercises/{ex.file}: the worked solutions should be linked once, in the last cell (after every exercise)")
+    target = [link for link in links(cells[-1].source) if "teachers/" in link]
+    assert target == [f"../{shown(ex)}"], f"exercises/{ex.file}: the link to the worked solutions leads to {target}"
+    assert "SOLUTION" not in "".join(c.source for c in cells)
 
 
 @per_exercise
@@ -136,7 +181,6 @@ def test_no_solution_survives_in_the_students_version(ex, student):
             assert "raise NotImplementedError('write your answer here')" in theirs.source
             left = left_over(theirs.source)
             assert not left, f"{ex.file} cell {number}: the student's version keeps code that is not the student's to write: {left}"
-    assert "colab.research.google.com" not in text, "a student's copy must not link to the teacher's version"
 
 
 @per_exercise
@@ -145,7 +189,7 @@ def test_the_students_version_runs_and_every_check_says_not_yet_with_a_hint(ex, 
     from nbclient import NotebookClient
     import execute
     execute.kernel_environment()
-    book = nbformat.read(student / ex.file, as_version=4)
+    book = nbformat.read(ex.student_path, as_version=4)
     kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(student / f"{ex.file}.kernel"))
     try:
         NotebookClient(book, km=kernel, timeout=120, allow_errors=True).execute()
@@ -209,14 +253,14 @@ def said_not_yet(error):
 def test_every_check_says_not_yet_to_a_wrong_answer(ex):
     cells, _, trials = tried(ex.path)
     for answer, line, change, verdicts in trials:
-        assert verdicts, f"exercises/{ex.file}: the answer in code cell {answer} has no check cell right after it"
+        assert verdicts, f"{shown(ex)}: the answer in code cell {answer} has no check cell right after it"
         for check, error in verdicts:
             assert said_not_yet(error), (
-                f"exercises/{ex.file}: Exercise {exercise(cells[check])}'s check says "
+                f"{shown(ex)}: Exercise {exercise(cells[check])}'s check says "
                 f"{'right' if error is None else repr(error)} to a wrong answer (code cell {answer}'s line "
                 f"{line}, {change}): it must say not yet")
     never = sorted(checks(cells) - {check for *_, verdicts in trials for check, _ in verdicts})
-    assert not never, f"exercises/{ex.file}: no wrong answer could be derived for code cells {never}'s checks"
+    assert not never, f"{shown(ex)}: no wrong answer could be derived for code cells {never}'s checks"
 
 
 @per_exercise
@@ -226,8 +270,8 @@ def test_no_hint_gives_away_a_number_the_teachers_version_prints_or_computes(ex)
     produced = produced + [float(n) for n in wrong_answers.NUMBER.findall(printed)]
     hints = {(check, wrong_answers.HINT.search(str(error))[1])
              for *_, verdicts in trials for check, error in verdicts if said_not_yet(error)}
-    assert {check for check, _ in hints} == checks(cells), f"exercises/{ex.file}: a check whose hint was never seen"
+    assert {check for check, _ in hints} == checks(cells), f"{shown(ex)}: a check whose hint was never seen"
     for check, hint in hints:
         found = wrong_answers.given_away(hint, produced)
-        assert not found, (f"exercises/{ex.file}: Exercise {exercise(cells[check])}'s hint {hint!r} gives away "
+        assert not found, (f"{shown(ex)}: Exercise {exercise(cells[check])}'s hint {hint!r} gives away "
                            f"{found}, a number the teacher's version computes")

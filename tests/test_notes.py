@@ -1,9 +1,11 @@
-"""The study notes in transcript/: one file per notebook, timecoded, every link resolving."""
+"""The study notes in transcript/: one file per notebook, timecoded, every link resolving, and every
+number in them one their notebook prints (read as in the prose: tests/test_claims.py)."""
 import re
 
 import pytest
 
 import course
+from test_claims import problems_in
 
 NOTEBOOKS = course.written()
 NOT_SECTIONS = ("Recap", "Questions")
@@ -38,6 +40,12 @@ def test_notes_follow_the_video_and_the_notebooks_sections(nb):
     for block in re.split(r"^## ", text, flags=re.M)[1:]:
         assert f"](../notebooks/{nb.file}#" in block, (
             f"{nb.notes}: section '{block.splitlines()[0]}' does not link to its section in {nb.file}")
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.file for nb in NOTEBOOKS])
+def test_numbers_in_the_notes_are_printed_by_their_notebook(nb):
+    problems = problems_in((course.ROOT / nb.notes).read_text(), nb.number)
+    assert not problems, f"{nb.notes}: {problems[0]}"
 
 
 def broken_links(text, folder):

@@ -114,19 +114,30 @@ def course():
     ]
 
 
-EXERCISES = ROOT / "exercises"
+EXERCISES = ROOT / "exercises"  # the students' versions, what learners open (generated: tools/student.py)
+TEACHERS = ROOT / "teachers"    # an nbgrader course folder: source/ID/ID.ipynb are the teacher's versions
 
 
 @dataclass
 class Exercise:
-    """An exercise notebook in exercises/: the teacher's version, solutions included (nbgrader's format)."""
+    """An exercise notebook: the teacher's version, solutions included, in nbgrader's source folder
+    (teachers/source/ID/ID.ipynb), and the students' version made from it (exercises/ID.ipynb)."""
     number: int
     file: str
     title: str
     practises: list  # the Notebooks whose chapters it builds on, in course order
 
     @property
+    def id(self):
+        """nbgrader's name for the assignment (and for its one notebook)."""
+        return Path(self.file).stem
+
+    @property
     def path(self):
+        return TEACHERS / "source" / self.id / self.file
+
+    @property
+    def student_path(self):
         return EXERCISES / self.file
 
     @property

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import nbformat
 
-from course import ROOT, course
+from course import ROOT, course, exercises
 
 NB = {nb.number: f"notebooks/{nb.file}" for nb in course()}
+EX = {ex.number: ex.path.relative_to(ROOT).as_posix() for ex in exercises()}  # the teacher's versions
 
 
 class NotFound(Exception):
@@ -187,6 +188,50 @@ def paint_over_plot_png(book):
     return False
 
 
+# issue 15: set-up (slips in the set-up files: each must be caught by tests/test_setup.py or tests/test_site_sources.py)
+def replace_in(name, old, new):
+    """Replace the text `old` in the file `name`; NotFound if the file no longer has it."""
+    def plant(scratch):
+        path = scratch / name
+        text = path.read_text()
+        if old not in text:
+            raise NotFound(f"{name}: no {old!r}")
+        path.write_text(text.replace(old, new, 1))
+    return plant
+
+
+# issue 15: numbers (printed lines, prose, notes, parameters)
+def in_markdown(notebook, pattern, replacement):
+    """A slip in the prose: `pattern` (a regex) replaced in the first markdown cell that has it."""
+    return lambda scratch: edit_cell(scratch, notebook, pattern, replacement, kind="markdown")
+
+
+def in_code_cells(notebook, *edits):
+    """Several slips in a notebook's code cells, (pattern, replacement) each; then one re-execution."""
+    def plant(scratch):
+        for pattern, replacement in edits:
+            edit_cell(scratch, notebook, pattern, replacement)
+        execute(scratch, notebook)
+    return plant
+
+
+# issue 17: exercises. A wrong answer typed into the teacher's version, its outputs left as they
+# were (re-executing would stop at the check, which is the point): the validation, re-running the
+# notebook, must find the check saying "not yet".
+def wrong_answer(notebook, pattern, replacement):
+    def plant(scratch):
+        from course import source_hash
+        edit_cell(scratch, notebook, pattern, replacement)
+        path = scratch / notebook
+        book = nbformat.read(path, as_version=4)
+        for cell in book.cells:
+            if cell.cell_type == "code":
+                cell.metadata["source_hash"] = source_hash(cell)
+        nbformat.write(book, path)
+        subprocess.run([sys.executable, "tools/sync.py", Path(notebook).name], cwd=scratch, capture_output=True)
+    return plant
+
+
 MUTANTS = {
     "05 x1.grad with the wrong factor": in_code(NB[5], r"x1\.grad = w1\.data \* x1w1\.grad", "x1.grad = x1.data * x1w1.grad"),
     "05 tanh step 1 - o.data": in_code(NB[5], r"\(1 - o\.data ?\*\* ?2\)", "(1 - o.data)"),
@@ -211,22 +256,38 @@ MUTANTS = {
     "a graph too wide for the page": in_code(NB[3], r"'size': '[\d.]+,?[\d.]*!?',?", "", tag="keep:draw"),
     "04 check from a typed-in number": in_code(NB[4], r"\bc_input\b(?! =)", "10.0"),
     # issue 15: exercises
-    "e3 close() accepts anything (tolerance 1e9)": in_code("exercises/e3-operations-and-backward.ipynb",
+    "e3 close() accepts anything (tolerance 1e9)": in_code(EX[3],
                                                            r"tolerance=1e-6\)", "tolerance=1e9)"),
-    "e2 by-hand checks accept 20% off": in_code("exercises/e2-backprop-by-hand.ipynb",
+    "e2 by-hand checks accept 20% off": in_code(EX[2],
                                                 r"if not close\(v\.grad, slope\)", "if not close(v.grad, slope, 0.2)"),
-    "e4 4.3 accepts a loss below 5": in_code("exercises/e4-network-and-training.ipynb",
+    "e4 4.3 accepts a loss below 5": in_code(EX[4],
                                              r"losses\[-1\] >= 0\.05", "losses[-1] >= 5"),
-    "e2 2.2's hint gives L2.data": in_code("exercises/e2-backprop-by-hand.ipynb", r'(f and k\.)"\)',
+    "e2 2.2's hint gives L2.data": in_code(EX[2], r'(f and k\.)"\)',
                                            r'\1 You should get L2.data = 9.2470.")'),
-    "e4 4.3's hint names the learning rate": in_code("exercises/e4-network-and-training.ipynb",
+    "e4 4.3's hint names the learning rate": in_code(EX[4],
                                                      r'(gets there quickly\.)"\)', r'\1 A rate of 0.1 does it.")'),
     "e3 3.1: two solution lines below END SOLUTION": in_code(
-        "exercises/e3-operations-and-backward.ipynb",
+        EX[3],
         r"(    out\._backward = _backward\n    return out\n)(    ### END SOLUTION\n)", r"\2\1"),
     "e2 2.1: two solution lines below END SOLUTION": in_code(
-        "exercises/e2-backprop-by-hand.ipynb",
+        EX[2],
         r"(a\.grad = 1\.0 \* e\.grad\nb\.grad = 1\.0 \* e\.grad\n)(### END SOLUTION\n)", r"\2\1"),
+    # issue 17: exercises
+    "e3 3.2: the lecture's recursive sort as the teacher's backward()": wrong_answer(
+        EX[3], r"(?s)(def backward\(self\):\n.*?### BEGIN SOLUTION\n).*?(    ### END SOLUTION)",
+        r"\1    topo, visited = [], set()\n\n    def build(v):\n        if v not in visited:\n"
+        r"            visited.add(v)\n            for child in v._prev:\n                build(child)\n"
+        r"            topo.append(v)\n    build(self)\n    self.grad = 1.0\n    for v in reversed(topo):\n"
+        r"        v._backward()\n\2"),
+    "e3 3.5: the exp slip left in MendedValue": wrong_answer(EX[3], r"(class MendedValue(?s:.*?))self\.grad \+= out\.data",
+                                                      r"\1self.grad = out.data"),
+    "e4 4.4: a loss that forgets the square": wrong_answer(EX[4], r"\(model\(x\) - y\) \*\* 2", "(model(x) - y)"),
+    "e4 4.6: train_step without zero_grad": wrong_answer(EX[4], r"    for p in model\.parameters\(\):\n        p\.grad = 0\.0\n", ""),
+    "e3: a hand-edited students' version": in_file("exercises/e3-operations-and-backward.ipynb",
+                                                   lambda text: text.replace("Write `relu(self)`", "Write `relu(x)`", 1)),
+    "e4: the worked solutions linked in the middle": lambda scratch: (
+        append_to_markdown(scratch, EX[4], "Exercise 4.4", "Stuck? [A worked solution](../teachers/source/)."),
+        execute(scratch, EX[4])),
     # issue 15: pictures
     "03 draw_dot's grad row shows data": in_code(NB[3], r"f'grad \{v\.grad:\.4f\}'", "f'grad {v.data:.4f}'",
                                                  tag="keep:draw"),
@@ -237,6 +298,41 @@ MUTANTS = {
     "04 two edges' lines swapped, titles kept": stored_output(NB[4], swap_edge_paths),
     "04 two edges' lines swapped, drawn by another graphviz": stored_output(
         NB[4], lambda book: swap_edge_paths(book, version="16.0.0")),
+    # issue 15: set-up
+    "environment.yml asks for python=3.10": replace_in("environment.yml", "  - python=3.11", "  - python=3.10"),
+    "README promises Python 3.11 or 3.13 only": replace_in("README.md", "Python 3.11, 3.12 or 3.13):", "Python 3.11 or 3.13):"),
+    ".ci/run tests a hard-coded 3.11 and 3.12": replace_in(".ci/run", "$(tools/ensure-venv --supported)", "3.11 3.12"),
+    "ensure-venv asks the old .venv's python3": replace_in("tools/ensure-venv", "\nPATH=$(without_venv_bin)\n", "\n"),
+    "site conf.py loads a script from a CDN": replace_in(
+        "site/conf.py", 'html_js_files = ["sections.js"',
+        'html_js_files = ["https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.min.js", "sections.js"'),
+    "site CSS imports a web font": replace_in(
+        "site/_static/course.css", "\n", '\n@import url("https://fonts.googleapis.com/css2?family=Inter&display=swap");\n'),
+    "site conf.py drops mathjax_path (MathJax from a CDN)": replace_in(
+        "site/conf.py", 'mathjax_path = "mathjax/tex-chtml.js"', ""),
+    # issue 15: numbers (printed lines, prose, notes, parameters)
+    "04 a gradient printed in a shape the replay did not read": in_code(
+        NB[4], r"(a\.grad = b\.data \* e\.grad[^\n]*\n)", r'\1print("grad of a:", a.grad * 1.01)\n'),
+    "09 PyTorch's gradients printed 1% off in 'x2 grad 0.5' lines": in_code(
+        NB[9], r"\{leaf\.grad\.item\(\):\.4f\}", "{leaf.grad.item() * 1.01:.4f}"),
+    "01 a child printed as a Value it is not": in_code(
+        NB[1], r"\{child\}", "Value(data={child.data + 1:.4f}, grad={child.grad:.4f})"),
+    "07 prose claims the buggy gradients as the chain rule's": in_markdown(
+        NB[7], r"`a\.grad = -3\.0` and `b\.grad = -8\.0`, as the chain rule says", "`a.grad = 3.0` and `b.grad = -2.0`, as the chain rule says"),
+    "11 prose: all 42 of them": in_markdown(NB[11], r"all 41 of them", "all 42 of them"),
+    "12 prose: the accuracy climbs to 95%": in_markdown(NB[12], r"climbs to 100%", "climbs to 95%"),
+    "12 demo's own check loosened, training cut short, recap unchanged": in_code_cells(
+        NB[12], (r"steps, batch_size = 250, 5", "steps, batch_size = 60, 5"),
+        (r"accuracy\(model\) == 1\.0", "accuracy(model) >= 0.8")),
+    "04 LaTeX arithmetic: (-2) · 2 = -5": in_markdown(NB[4], r"\(-2\) \\cdot 2 = -4\$\$", r"(-2) \\cdot 2 = -5$$"),
+    "notes 04: the gradient of f is the value of d (−4)": replace_in(
+        "transcript/04-manual-backprop-expression.md", "the value of `d` (4)", "the value of `d` (−4)"),
+    "notes 11: the first loss misquoted": replace_in("transcript/11-training.md", "7.1115", "7.1151"),
+    "04 parameters gain step_size, which a later cell sets again": in_code(
+        NB[4], r"(f_input = -2\.0)", r"\1\nstep_size = 0.01", tag="parameters"),
+    "04 parameters gain an input nothing uses": in_code(NB[4], r"(f_input = -2\.0)", r"\1\nh_input = 0.001",
+                                                       tag="parameters"),
+    "05 a last cell sets an input back, after it was used": add_code_cell(NB[5], "x2_data = 0.0   # the lecture's"),
 }
 
 
@@ -248,7 +344,7 @@ def caught_by(output):
 def try_mutant(name, plant):
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "course"
-        shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(".venv", ".git", "build", "student", "__pycache__"))
+        shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(".venv*", ".git", "build", "student", "__pycache__"))
         try:
             plant(scratch)
         except NotFound as problem:

@@ -5,25 +5,42 @@ study-notes file, an index with the chapter table, search, the video docked alon
     python tools/site.py serve      serve it at http://localhost:8000/ (make site-serve)
 
 It stages what Sphinx reads in build/site-src/: the index (site/index.md with the chapter table
-from course.toml), the notebooks and notes that exist, img/. The changes to them: the link
-"Contents" (`../README.md#chapters`) leads to the index's table, and the link to notes not yet
-written says *(coming)*. Files are rewritten only when
+from course.toml, and the exercises table), the notebooks and notes that exist, the students'
+versions of the exercises (exercises/: never the teacher's; the one link to the worked solutions,
+at the end of each, leads to the teacher's version on GitHub), img/. The changes to them: the link
+"Contents" (`../README.md#chapters`) leads to the index's table, the link to notes not yet
+written says *(coming)*, and the first code cell (tag `course-inherited`, the code carried over
+from the earlier notebooks) is folded behind one line, and left out of print with one line saying
+where it is. Files are rewritten only when
 they change, so a second build redoes only what changed. Sphinx's settings: site/conf.py; the
 site's own Sphinx extension: tools/site_sphinx.py; the sections for search: tools/search.py.
 """
 import hashlib
+import json
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from course import ROOT, course
-from sync import chapter_table  # the README's table, on the index page too
+from course import ROOT, course, exercises
+from sync import REPOSITORY_URL, chapter_table, exercise_table, solutions_path  # the README's tables, on the index page too
 
 SITE = ROOT / "site"
 BUILD = ROOT / "build"
 SOURCE, OUTPUT, DOCTREES = BUILD / "site-src", BUILD / "site", BUILD / "site-doctrees"
 CONTENTS_LINK = ("../README.md#chapters", "../index.md#chapters")
+EXERCISES_LINK = ("../README.md#exercises", "../index.md#exercises")
+EXERCISES_SECTION = """
+(exercises)=
+## Exercises
+
+Exercises to do in code, one notebook for each part of the course, each exercise with a check
+that says whether your answer is right and, if not, gives a hint. Download a notebook (the button
+top right) or open it in Colab or Binder from its first line, and work through it. The worked
+solutions are linked only at the very end of each exercise notebook: try every exercise first.
+
+"""
 PORT = 8000
 CODE = ["course.py", "search.py", "site.py", "site_sphinx.py", "sync.py"]
 
@@ -35,8 +52,35 @@ def index_page(notebooks):
     written = [nb for nb in notebooks if nb.exists()]
     notes = [nb.notes for nb in notebooks if (ROOT / nb.notes).exists()]
     text = (SITE / "index.md").read_text().replace("<!-- chapters -->", chapter_table(notebooks))
-    return (text + "\n" + toctree("Notebooks", [f"notebooks/{Path(nb.file).stem}" for nb in written])
-            + "\n" + toctree("Study notes", [str(Path(n).with_suffix("")) for n in notes]))
+    practice = [ex for ex in exercises() if ex.exists()]
+    return (text + "\n" + EXERCISES_SECTION + exercise_table() + "\n\n"
+            + toctree("Notebooks", [f"notebooks/{Path(nb.file).stem}" for nb in written])
+            + "\n" + toctree("Study notes", [str(Path(n).with_suffix("")) for n in notes])
+            + "\n" + toctree("Exercises", [f"exercises/{ex.id}" for ex in practice]))
+
+
+def fold_inherited(text):
+    """The notebook's JSON with its inherited-code cell folded behind one line (myst-nb's
+    `hide-input`, with our own words) and, before it, a line shown only in print."""
+    book = json.loads(text)
+    for i, cell in enumerate(book["cells"]):
+        if "course-inherited" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"])
+            first = source.splitlines()[0] if source else ""
+            earlier = re.search(r"notebooks? ([\d–-]+)", first)
+            whence = f"notebook{'s' if '–' in earlier[1] else ''} {earlier[1]}" if earlier else "the earlier notebooks"
+            lines = len(source.splitlines())
+            cell["metadata"]["tags"] = cell["metadata"]["tags"] + ["hide-input"]
+            cell["metadata"]["mystnb"] = {
+                "code_prompt_show": f"Code carried over from {whence} ({lines} lines): show it",
+                "code_prompt_hide": f"Code carried over from {whence}: hide it"}
+            note = {"cell_type": "markdown", "id": f"print-{cell.get('id', i)}", "metadata": {},
+                    "source": [f'<p class="course-print-only course-inherited-note">The code carried over from '
+                               f"{whence} ({lines} lines) is the notebook's first code cell: open the notebook "
+                               "in Jupyter, Colab or Binder and run that cell first.</p>"]}
+            book["cells"].insert(i, note)
+            break
+    return json.dumps(book, ensure_ascii=False, indent=1)
 
 
 def put(path, content):
@@ -58,9 +102,14 @@ def stage():
             text = nb.path.read_text().replace(*CONTENTS_LINK)
             if not notes.exists():  # notes not written yet: say so rather than link nowhere
                 text = text.replace(f"[Study notes](../{nb.notes})", "Study notes *(coming)*")
-            wanted[SOURCE / "notebooks" / nb.file] = text
+            wanted[SOURCE / "notebooks" / nb.file] = fold_inherited(text)
         if notes.exists():
             wanted[SOURCE / nb.notes] = notes.read_text().replace(*CONTENTS_LINK)
+    for ex in exercises():  # the students' versions; their last link, to the worked solutions, leads to GitHub
+        if ex.exists() and ex.student_path.exists():
+            wanted[SOURCE / "exercises" / ex.file] = (ex.student_path.read_text().replace(*EXERCISES_LINK)
+                                                      .replace(f"](../{solutions_path(ex)})",
+                                                               f"]({REPOSITORY_URL}{solutions_path(ex)})"))
     for figure in sorted((ROOT / "img").glob("*")):
         wanted[SOURCE / "img" / figure.name] = figure.read_bytes()
     for old in SOURCE.rglob("*") if SOURCE.exists() else []:

@@ -11,17 +11,18 @@ a notebook is the latest `keep:NAME` block of each NAME from the notebooks befor
 order the names first appeared. Every `##`/`###` heading starts with an anchor, `<a id="SLUG"></a>`,
 so that study notes and other pages can link to the section itself.
 
-The exercise notebooks (exercises/, listed under [[exercise]] in course.toml) get a header, naming
+The exercise notebooks (listed under [[exercise]] in course.toml) are written by teachers in
+teachers/source/ID/ID.ipynb (nbgrader's source folder), with the solutions. They get a header, naming
 the notebooks and chapters they practise, a footer and section anchors the same way, and the
-README an exercises table. `exercise_header(ex, student=True)` is the header of a student's copy
-(tools/student.py): no launch links, and links that work outside the repository.
+README an exercises table. The students' versions in exercises/, what learners open, are
+generated from them (tools/student.py): rewritten here every time, and stale ones reported.
 """
 import re
 import sys
 
 import nbformat
 
-from course import (BRANCH, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings, heading_title, kept_blocks,
+from course import (BRANCH, EXERCISES, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings, heading_title, kept_blocks,
                     pick, slug, tags, timecode)
 
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
@@ -82,39 +83,56 @@ def expected_cells(nb, notebooks):
     }
 
 
-def exercise_navigation(ex, base):
+def exercise_navigation(ex, teacher=False):
+    """Previous | Contents | next, among the students' versions (or among the teacher's)."""
     existing = [e for e in exercises() if e.exists()]
     i = existing.index(ex)
-    parts = [f"[◀ {existing[i - 1].name}]({existing[i - 1].file})"] if i > 0 else []
+    base = "../../../" if teacher else "../"
+    link = (lambda e: f"../{e.id}/{e.file}") if teacher else (lambda e: e.file)
+    parts = [f"[◀ {existing[i - 1].name}]({link(existing[i - 1])})"] if i > 0 else []
     parts.append(f"[Contents]({base}README.md#exercises)")
     if i + 1 < len(existing):
-        parts.append(f"[{existing[i + 1].name} ▶]({existing[i + 1].file})")
+        parts.append(f"[{existing[i + 1].name} ▶]({link(existing[i + 1])})")
     return " | ".join(parts)
 
 
-def exercise_header(ex, student=False):
-    """The header of an exercise notebook; a student's copy links to the repository instead."""
-    base = REPOSITORY_URL if student else "../"
+def exercise_header(ex, teacher=False):
+    """The header of an exercise notebook: the students' version (exercises/ID.ipynb), with launch
+    links to itself, or the teacher's (teachers/source/ID/ID.ipynb), which says what it is."""
+    base = "../../../" if teacher else "../"
     path = f"exercises/{ex.file}"
     colab = f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/{path}"
     binder = f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?labpath={path.replace('/', '%2F')}"
-    launch = "" if student else f"[Open in Colab]({colab}) · [Launch on Binder]({binder}) · "
+    if teacher:
+        top = (f"**The teacher's version, with the solutions** (nbgrader's source). Learners open "
+               f"[the students' version]({base}{path}), made from this one. · [Contents]({base}README.md#exercises)")
+    else:
+        top = f"[Open in Colab]({colab}) · [Launch on Binder]({binder}) · [Contents]({base}README.md#exercises)"
     practised = "\n".join(
         f"- [{nb.name}]({base}notebooks/{nb.file}): "
         + "; ".join(f"{timecode(t)} {title}" for t, title in nb.chapters) for nb in ex.practises)
     return (
         "<!-- Generated from course.toml by `make sync`: edit there, not here. -->\n"
-        f"{launch}[Contents]({base}README.md#exercises)\n\n"
+        f"{top}\n\n"
         f"# {ex.name} {timecode(ex.start)}\n\n"
         f"Practice for these notebooks of the course and the parts of *{VIDEO['title']}* they follow:\n\n"
         f"{practised}\n\n"
-        f"{exercise_navigation(ex, base)}"
+        f"{exercise_navigation(ex, teacher)}"
     )
 
 
-def exercise_footer(ex, student=False):
-    base = REPOSITORY_URL if student else "../"
-    return "<!-- Generated from course.toml by `make sync`. -->\n" + exercise_navigation(ex, base)
+def exercise_footer(ex, teacher=False):
+    """The footer: in the students' version, the one link to the worked solutions, after every exercise."""
+    solutions = ("**Worked solutions.** This is the teacher's version: every answer cell above holds one, "
+                 "with its check run.\n\n") if teacher else (
+        f"**Worked solutions.** Try every exercise first: the answer you find yourself is the one you keep. "
+        f"Then, to compare, [the teacher's version of this notebook](../{solutions_path(ex)}) shows a worked "
+        f"solution to each exercise, with its check run.\n\n")
+    return "<!-- Generated from course.toml by `make sync`. -->\n" + solutions + exercise_navigation(ex, teacher)
+
+
+def solutions_path(ex):
+    return ex.path.relative_to(ROOT).as_posix()
 
 
 def exercise_table():
@@ -188,11 +206,25 @@ def stale_book(path, shown, expected, fix):
 
 
 def stale_exercises(fix=False):
-    """The same for the exercise notebooks: header, footer and section anchors."""
+    """The same for the exercise notebooks: the teacher's versions' header, footer and section
+    anchors; then the students' versions, made from them by tools/student.py, must be what is stored."""
     problems = []
-    for ex in [e for e in exercises() if e.exists()]:
-        expected = {"course-header": exercise_header(ex), "course-footer": exercise_footer(ex)}
-        problems += stale_book(ex.path, f"exercises/{ex.file}", expected, fix)
+    written = [e for e in exercises() if e.exists()]
+    for ex in written:
+        expected = {"course-header": exercise_header(ex, teacher=True),
+                    "course-footer": exercise_footer(ex, teacher=True)}
+        problems += stale_book(ex.path, solutions_path(ex), expected, fix)
+    import student  # nbgrader's preprocessors: imported only here (tools/student.py)
+    steps = student.preprocessors()
+    for ex in written:
+        fresh = student.text(student.student_version(ex, steps))
+        if not ex.student_path.exists() or ex.student_path.read_text() != fresh:
+            problems.append(f"exercises/{ex.file}: the students' version is missing or stale; {SYNC_HINT}")
+            if fix:
+                ex.student_path.parent.mkdir(exist_ok=True)
+                ex.student_path.write_text(fresh)
+    stray = sorted(p.name for p in EXERCISES.glob("*.ipynb") if p.name not in {e.file for e in written})
+    problems += [f"exercises/{name}: no exercise in course.toml makes it; remove it" for name in stray]
     return problems
 
 

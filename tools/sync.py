@@ -16,19 +16,23 @@ the notebooks and chapters they practise, a footer and section anchors the same 
 README an exercises table. `exercise_header(ex, student=True)` is the header of a student's copy
 (tools/student.py): no launch links, and links that work outside the repository.
 """
+import ast
 import re
 import sys
 
 import nbformat
 
 from course import (BRANCH, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings, heading_title, kept_blocks,
-                    pick, slug, tags, timecode)
+                    pick, python_ast, slug, tags, timecode, used_blocks)
 
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 EXERCISES_START, EXERCISES_END = "<!-- exercises:start -->", "<!-- exercises:end -->"
 REPOSITORY_URL = f"https://github.com/{REPO}/blob/{BRANCH}/"
 SYNC_HINT = "run `make sync` to regenerate it"
-GENERATED = ("course-header", "course-footer", "course-inherited")
+GENERATED = ("course-header", "course-footer", "course-inherited-note", "course-inherited")
+# The inherited cell starts folded: Colab shows its #@title line as a form, JupyterLab and VS Code
+# hide its code until the bar is clicked; the note above it says what it holds, in every viewer.
+FOLDED = {"cellView": "form", "jupyter": {"source_hidden": True}}
 SECTION = re.compile(r'^(#{2,3}) (?:<a id="[^"]*"></a>)?', re.M)
 
 
@@ -64,20 +68,38 @@ def footer(nb, notebooks):
     return "<!-- Generated from course.toml by `make sync`. -->\n" + navigation(nb, notebooks)
 
 
+def carried_span(nb, notebooks):
+    before = [n for n in notebooks if n.number < nb.number and n.exists()]
+    if len(before) == 1:
+        return f"notebook {before[0].number:02d}"
+    return f"notebooks {before[0].number:02d}–{before[-1].number:02d}"
+
+
 def inherited(nb, notebooks):
-    blocks = kept_blocks(notebooks, nb)
+    blocks = used_blocks(notebooks, nb)
     if not blocks:
         return None
-    before = [n for n in notebooks if n.number < nb.number and n.exists()]
-    span = f"{before[0].number:02d}" if len(before) == 1 else f"{before[0].number:02d}–{before[-1].number:02d}"
-    intro = f"# Code carried over from notebook{'s' if len(before) > 1 else ''} {span}: run this cell first.\n"
-    return intro + "\n\n\n".join(blocks.values())
+    title = f'#@title Code carried over from {carried_span(nb, notebooks)}: run this cell first {{ display-mode: "form" }}\n'
+    return title + "\n\n\n".join(blocks.values())
+
+
+def inherited_note(nb, notebooks):
+    blocks = used_blocks(notebooks, nb)
+    if not blocks:
+        return None
+    names = [node.name for block in blocks.values() for node in python_ast(block).body
+             if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    listed = ", ".join(f"`{name}`" for name in dict.fromkeys(names))
+    return (f"The first code cell is folded: it holds the code carried over from "
+            f"{carried_span(nb, notebooks)} ({listed}). Run it before anything else; "
+            "click its bar to unfold it.")
 
 
 def expected_cells(nb, notebooks):
     return {
         "course-header": header(nb, notebooks),
         "course-footer": footer(nb, notebooks),
+        "course-inherited-note": inherited_note(nb, notebooks),
         "course-inherited": inherited(nb, notebooks),
     }
 
@@ -171,7 +193,8 @@ def stale_book(path, shown, expected, fix):
         cells = [c for c in book.cells if tag in tags(c)]
         if text is None and not cells:
             continue
-        if len(cells) != 1 or cells[0].source != text:
+        folded = tag != "course-inherited" or all(cells[0].metadata.get(k) == v for k, v in FOLDED.items())
+        if len(cells) != 1 or cells[0].source != text or not folded:
             problems.append(f"{shown}: the {tag} cell is missing or stale; {SYNC_HINT}")
             if fix:
                 install(book, tag, text)
@@ -206,17 +229,22 @@ def install(book, tag, text):
         return
     if cells:
         cells[0].source = text
-        return
-    if tag == "course-inherited":
+        cell = cells[0]
+    elif tag in ("course-inherited", "course-inherited-note"):
         # after the introduction: before the first code cell or section heading, whichever is first
-        cell = nbformat.v4.new_code_cell(text, metadata={"tags": [tag]})
+        # (the note goes right above the inherited cell, which sync installs after it)
+        make = nbformat.v4.new_code_cell if tag == "course-inherited" else nbformat.v4.new_markdown_cell
+        cell = make(text, metadata={"tags": [tag]})
         first = next((i for i, c in enumerate(book.cells) if c.cell_type == "code" or (
-            headings(c.source) and "course-header" not in tags(c))), len(book.cells))
+            headings(c.source) and not {"course-header", "course-inherited-note"} & set(tags(c)))), len(book.cells))
         book.cells.insert(first, cell)
+        cell["id"] = tag
     else:
         cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [tag]})
         book.cells.insert(0 if tag == "course-header" else len(book.cells), cell)
-    cell["id"] = tag
+        cell["id"] = tag
+    if tag == "course-inherited":
+        cell.metadata.update(FOLDED)
 
 
 def main(args):

@@ -29,9 +29,9 @@ TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 EXERCISES_START, EXERCISES_END = "<!-- exercises:start -->", "<!-- exercises:end -->"
 REPOSITORY_URL = f"https://github.com/{REPO}/blob/{BRANCH}/"
 SYNC_HINT = "run `make sync` to regenerate it"
-GENERATED = ("course-header", "course-footer", "course-inherited-note", "course-inherited")
+GENERATED = ("course-header", "course-footer", "course-inherited")
 # The inherited cell starts folded: Colab shows its #@title line as a form, JupyterLab and VS Code
-# hide its code until the bar is clicked; the note above it says what it holds, in every viewer.
+# show only that first line until it is clicked. The line says what the cell holds.
 FOLDED = {"cellView": "form", "jupyter": {"source_hidden": True}}
 SECTION = re.compile(r'^(#{2,3}) (?:<a id="[^"]*"></a>)?', re.M)
 
@@ -79,27 +79,18 @@ def inherited(nb, notebooks):
     blocks = used_blocks(notebooks, nb)
     if not blocks:
         return None
-    title = f'#@title Code carried over from {carried_span(nb, notebooks)}: run this cell first {{ display-mode: "form" }}\n'
+    # each block named by the last thing it defines: draw_dot, Value, show_grads, MLP
+    names = [[node.name for node in python_ast(block).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+             for block in blocks.values()]
+    held = ", ".join(dict.fromkeys(found[-1] for found in names if found)) or "imports"
+    title = f"#@title Run this cell first: code carried over from {carried_span(nb, notebooks)} ({held})\n"
     return title + "\n\n\n".join(blocks.values())
-
-
-def inherited_note(nb, notebooks):
-    blocks = used_blocks(notebooks, nb)
-    if not blocks:
-        return None
-    names = [node.name for block in blocks.values() for node in python_ast(block).body
-             if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
-    listed = ", ".join(f"`{name}`" for name in dict.fromkeys(names))
-    return (f"The first code cell is folded: it holds the code carried over from "
-            f"{carried_span(nb, notebooks)} ({listed}). Run it before anything else; "
-            "click its bar to unfold it.")
 
 
 def expected_cells(nb, notebooks):
     return {
         "course-header": header(nb, notebooks),
         "course-footer": footer(nb, notebooks),
-        "course-inherited-note": inherited_note(nb, notebooks),
         "course-inherited": inherited(nb, notebooks),
     }
 
@@ -230,13 +221,11 @@ def install(book, tag, text):
     if cells:
         cells[0].source = text
         cell = cells[0]
-    elif tag in ("course-inherited", "course-inherited-note"):
+    elif tag == "course-inherited":
         # after the introduction: before the first code cell or section heading, whichever is first
-        # (the note goes right above the inherited cell, which sync installs after it)
-        make = nbformat.v4.new_code_cell if tag == "course-inherited" else nbformat.v4.new_markdown_cell
-        cell = make(text, metadata={"tags": [tag]})
+        cell = nbformat.v4.new_code_cell(text, metadata={"tags": [tag]})
         first = next((i for i, c in enumerate(book.cells) if c.cell_type == "code" or (
-            headings(c.source) and not {"course-header", "course-inherited-note"} & set(tags(c)))), len(book.cells))
+            headings(c.source) and "course-header" not in tags(c))), len(book.cells))
         book.cells.insert(first, cell)
         cell["id"] = tag
     else:

@@ -10,10 +10,9 @@ cell in this process and gives it the objects each cell displayed. For each stor
   graphviz version, so a hand-moved line fails everywhere);
 - where this machine's graphviz is the version that stored the graph, and always for matplotlib
   (pinned), the picture is drawn again from what the cell displayed and compared with the stored
-  SVG (its geometry, to half a point) and PNG (its pixels). Another graphviz lays graphs out and
-  rasterises them differently, so there the two checks above are what holds.
+  SVG: its text, and its geometry to half a point. Another graphviz lays graphs out differently,
+  so there the two checks above are what holds.
 """
-import base64
 import functools
 import html
 import io
@@ -27,12 +26,11 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 CLOSE_PT = 0.5        # geometry agrees to half a point: what the eye can see
 TOUCH_PT = 3.0        # an edge ends this close to its node
-PIXELS_OFF = 0.0002  # a redrawn PNG may differ in this share of its pixels (anti-aliasing)
 
 
 def look_at(nb, book):
     """A `look` callback for replay(): checks each cell's stored pictures against what it displayed."""
-    stored = {number: [o for o in cell.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+    stored = {number: [o for o in cell.get("outputs", []) if {"image/svg+xml", "image/png"} & set(o.get("data", {}))]
               for number, cell in enumerate(c for c in book.cells if c.cell_type == "code")}
     drawn = {}  # id(drawing) -> (drawing, what its Values held when draw_dot was called)
 
@@ -44,6 +42,8 @@ def look_at(nb, book):
             return [f"shows {len(made)} pictures but stores {len(kept)}; re-run the notebook (make execute)"]
         problems = []
         for obj, output in zip(made, kept):
+            if "image/svg+xml" not in output["data"]:
+                return [f"picture {kept.index(output) + 1} is stored as a bitmap only: draw it as SVG"]
             check = check_graph if kind_of(obj) == "graph" else check_figure
             problems += [f"picture {kept.index(output) + 1}: {p}" for p in check(obj, output, drawn, namespace)]
         return problems[:1]
@@ -179,7 +179,7 @@ def check_graph(drawing, output, drawn, namespace):
     if stored_version and stored_version[1] == graphviz_version():
         import graphviz
         fresh = graphviz.Source(drawing.source)
-        return compare_drawn(svg, fresh.pipe("svg", encoding="utf-8"), output, fresh.pipe("png"))
+        return compare_drawn(svg, fresh.pipe("svg", encoding="utf-8"))
     return []  # another graphviz lays out and rasterises differently: the checks above are what holds
 
 
@@ -198,24 +198,21 @@ def graphviz_version():
 
 
 def check_figure(figure, output, drawn, namespace):
-    import matplotlib
-    images = {}
-    # as the notebooks show figures: text kept as text, fixed ids, no date, trimmed to the drawing
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "micrograd"}):
-        for fmt, no_stamp in [("svg", {"Date": None}), ("png", {"Software": None})]:
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=no_stamp)
-            images[fmt] = buffer.getvalue()
-    return compare_drawn(output["data"]["image/svg+xml"], images["svg"].decode(), output, images["png"])
+    from IPython.core.pylabtools import print_figure  # as Jupyter's inline back end draws it
+    return compare_drawn(output["data"]["image/svg+xml"], print_figure(figure, "svg", bbox_inches="tight"))
 
 
 def skeleton(svg):
-    """An SVG without comments, as (its text with every number blanked, its numbers)."""
-    svg = re.sub(r">\s+<", "><", re.sub(r"(?s)<!--.*?-->", "", svg))
+    """An SVG without comments and metadata, its ids named in order of appearance, as (its text
+    with every number blanked, its numbers): matplotlib's ids are random unless salted."""
+    svg = re.sub(r"(?s)<!--.*?-->|<metadata>.*?</metadata>", "", svg)
+    for number, name in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg))):
+        svg = re.sub(rf'(?<=["#]){re.escape(name)}(?=["\)])', f"id{number}", svg)
+    svg = re.sub(r">\s+<", "><", svg)
     return NUMBER.sub("#", svg), [float(n) for n in NUMBER.findall(svg)]
 
 
-def compare_drawn(stored_svg, fresh_svg, output, fresh_png):
+def compare_drawn(stored_svg, fresh_svg):
     (stored_text, stored_numbers), (fresh_text, fresh_numbers) = skeleton(stored_svg), skeleton(fresh_svg)
     if stored_text != fresh_text:
         at = next(i for i, (a, b) in enumerate(zip(stored_text, fresh_text + "\0")) if a != b)
@@ -224,21 +221,4 @@ def compare_drawn(stored_svg, fresh_svg, output, fresh_png):
     if moved:
         return [f"the stored SVG's geometry is not what the cell draws ({len(moved)} numbers differ, "
                 f"e.g. {moved[0][0]} where the cell draws {moved[0][1]})"]
-    stored, fresh = decoded(output), decoded_bytes(fresh_png)
-    if stored.size != fresh.size:
-        return [f"the stored PNG is {stored.size} px, the cell draws {fresh.size}: not this picture"]
-    from PIL import ImageChops
-    difference = ImageChops.difference(stored.convert("RGB"), fresh.convert("RGB")).convert("L")
-    off = sum(difference.point(lambda level: 255 if level > 48 else 0).histogram()[255:])
-    if off > PIXELS_OFF * stored.size[0] * stored.size[1]:
-        return [f"the stored PNG is not what the cell draws ({off} pixels differ)"]
     return []
-
-
-def decoded(output):
-    return decoded_bytes(base64.b64decode(output["data"]["image/png"]))
-
-
-def decoded_bytes(png):
-    from PIL import Image
-    return Image.open(io.BytesIO(png))

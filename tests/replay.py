@@ -258,6 +258,7 @@ def shell(shown):
     from IPython.core.interactiveshell import InteractiveShell
     ip = InteractiveShell.instance()
     ip.reset(new_session=False)
+    ip.enable_gui = lambda gui=None: None  # `%matplotlib inline` needs no window
 
     def capture(obj, include=None, exclude=None):
         shown.append(obj)

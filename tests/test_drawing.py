@@ -33,10 +33,11 @@ def test_the_same_graph_is_described_the_same_way_every_time(ns):
 
 def test_a_missing_dot_program_gives_one_clear_line(ns, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
-    bundle = ns["draw_dot"](chain(ns, 3))._repr_mimebundle_()
-    assert list(bundle) == ["text/plain"]
-    message = bundle["text/plain"]
-    assert "\n" not in message and "apt-get install graphviz" in message and "brew" in message and "conda" in message
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert ns["draw_dot"](chain(ns, 3)) is None
+    message = out.getvalue()
+    assert message.count("\n") == 1 and "apt-get install graphviz" in message and "brew" in message and "conda" in message
 
 
 def test_a_graph_too_large_to_draw_is_refused_in_one_line(ns):

@@ -59,7 +59,7 @@ def test_every_chapter_has_a_linked_section(nb):
 def test_inherited_code_comes_first(nb):
     """Each notebook runs on its own: the code it inherits is its first code cell."""
     first = course.code_cells(course.read(nb))[0][1]
-    if course.kept_blocks(course.course(), nb):
+    if course.used_blocks(course.course(), nb):
         assert "course-inherited" in course.tags(first), f"notebooks/{nb.file} Cell 0 is not the inherited code; run `make sync`"
 
 
@@ -105,6 +105,23 @@ def test_inherited_code_has_no_dead_definitions(nb):
         assert first_def is None or used_before, (
             f"notebooks/{nb.file}: the inherited cell defines {name}, and Cell {first_def + 1} replaces it unused; "
             "stop handing it on (drop its keep: tag) or use it")
+
+
+@per_notebook
+def test_inherited_code_imports_only_what_the_notebook_uses(nb):
+    """The first cell carries the lecture's code, not every library some notebook once needed."""
+    book = course.read(nb)
+    inherited = [c for c in book.cells if "course-inherited" in course.tags(c)]
+    if not inherited:
+        return
+    tree = course.python_ast(inherited[0].source)
+    imported = {(alias.asname or alias.name).split(".")[0]: node.lineno for node in tree.body
+                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+    code = [course.python_ast(c.source) for c in book.cells if c.cell_type == "code"]
+    used = {n.id for t in code for n in ast.walk(t) if isinstance(n, ast.Name)}
+    unused = sorted(set(imported) - used)
+    assert not unused, (f"notebooks/{nb.file}: the inherited cell imports {unused}, which nothing in this "
+                        "notebook uses; import it where it is first needed instead of handing it on (keep:)")
 
 
 @per_notebook

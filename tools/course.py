@@ -230,6 +230,22 @@ def kept_blocks(notebooks, upto=None):
     return blocks
 
 
+def used_blocks(notebooks, nb):
+    """What `nb` inherits: the kept blocks handed to it, leaving out each `import x` line that
+    neither those blocks nor `nb`'s own cells use (only what the carried-over code needs)."""
+    blocks = kept_blocks(notebooks, nb)
+    own = [c.source for c in read(nb).cells if c.cell_type == "code" and "course-inherited" not in tags(c)]
+    names = {n.id for source in [*blocks.values(), *own] for n in ast.walk(python_ast(source))
+             if isinstance(n, ast.Name)}
+
+    def needed(line):
+        imported = re.fullmatch(r"import (\w+)(?: as (\w+))?", line.strip())
+        return not imported or (imported[2] or imported[1]) in names
+    kept = {name: "\n".join(line for line in block.splitlines() if needed(line)).strip()
+            for name, block in blocks.items()}
+    return {name: block for name, block in kept.items() if block}
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] in (["sync"], ["execute"], ["bench"], ["lab"]):  # the commands' own modules
         import importlib

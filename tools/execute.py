@@ -71,8 +71,9 @@ def coalesced(outputs):
 def kernel_environment():
     # The kernel must be this environment's Python: put it first on PATH for jupyter_client.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    # A fixed date in matplotlib's SVG metadata, so that re-executing changes no stored byte.
+    # A fixed date and fixed ids in matplotlib's SVGs, so that re-executing changes no stored byte.
     os.environ["SOURCE_DATE_EPOCH"] = "0"
+    os.environ["MATPLOTLIBRC"] = str(ROOT / "tools" / "matplotlibrc")
 
 
 def execute(notebooks):

@@ -72,12 +72,14 @@ def stored_output(notebook, change):
     return plant
 
 
-def swap_png(book):
-    pictures = [o for c in book.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
-    different = [o for o in pictures if o.data["image/png"] != pictures[0].data["image/png"]]
-    if not different:
+def swap_graphs(book):
+    """Swap two different stored graphs between their cells (as a careless merge would)."""
+    graphs = [o for c in book.cells if c.cell_type == "code" for o in c.outputs
+              if "graphviz" in o.get("data", {}).get("image/svg+xml", "")]
+    other = next((o for o in graphs if o.data["image/svg+xml"] != graphs[0].data["image/svg+xml"]), None) if graphs else None
+    if other is None:
         return False
-    pictures[0].data["image/png"], different[0].data["image/png"] = different[0].data["image/png"], pictures[0].data["image/png"]
+    graphs[0].data, other.data = other.data, graphs[0].data
     return True
 
 
@@ -168,24 +170,18 @@ def swap_edge_paths(book, version=None):
     return False
 
 
-def paint_over_plot_png(book):
-    """Paint a white box over the middle of the first stored plot's PNG, keeping its key chunk."""
-    import base64
-    import io
-    from PIL import Image, ImageDraw
-    from PIL.PngImagePlugin import PngInfo
-    for output in svg_pictures(book, graphs=False):
-        image = Image.open(io.BytesIO(base64.b64decode(output.data["image/png"])))
-        info = PngInfo()
-        for key, value in image.text.items():
-            info.add_text(key, value)
-        w, h = image.size
-        ImageDraw.Draw(image).rectangle([w // 3, h // 3, 2 * w // 3, 2 * h // 3], fill="white")
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", pnginfo=info)
-        output.data["image/png"] = base64.b64encode(buffer.getvalue()).decode()
-        return True
-    return False
+def unfold_inherited(book):
+    cell = next(c for c in book.cells if "course-inherited" in c.metadata.get("tags", []))
+    return cell.metadata.pop("jupyter", None) is not None
+
+
+def import_numpy_in_inherited(book):
+    """Hand numpy on again, as the first cell did before (and re-store its hash, as make execute would)."""
+    from course import source_hash
+    cell = next(c for c in book.cells if "course-inherited" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace("\n", "\nimport numpy as np\n", 1)
+    cell.metadata["source_hash"] = source_hash(cell)
+    return True
 
 
 # issue 15: set-up (slips in the set-up files: each must be caught by tests/test_setup.py or tests/test_site_sources.py)
@@ -238,7 +234,7 @@ MUTANTS = {
     "handed-on __mul__ labelled +": in_code(NB[3], r"(?s)(__mul__.*?Value\([^\n]*?)'\*'\)", r"\1'+')", tag="keep:value"),
     "tanh loses its _op": in_code(NB[5], r"'tanh'\)", "'')", tag="keep:value"),
     "a plotted curve scaled by 0.9": stored_output(NB[2], scale_plot),
-    "a PNG twin swapped for another cell's": stored_output(NB[3], swap_png),
+    "a stored graph swapped for another cell's": stored_output(NB[3], swap_graphs),
     "claim dL/da=7.0 in inline code": in_prose(NB[4], "Recap", "So `dL/da=7.0`."),
     "claim in LaTeX": in_prose(NB[4], "Recap", r"So $\frac{\partial L}{\partial a} = 7$."),
     "claim in plain prose": in_prose(NB[4], "Recap", "So the gradient of `a` is 7.0 here."),
@@ -294,7 +290,9 @@ MUTANTS = {
     "03 draw_dot leaves out a second edge from a reused value": in_code(NB[3], r"edges\.append\(\(child, v\)\)",
                                                                        "pass", tag="keep:draw"),
     "02 a stored curve moved 25 px": stored_output(NB[2], move_curve),
-    "02 a stored plot's PNG painted over": stored_output(NB[2], paint_over_plot_png),
+    # issue 16: the first cell
+    "an inherited cell left unfolded": stored_output(NB[5], unfold_inherited),
+    "numpy handed on where nothing uses it": stored_output(NB[4], import_numpy_in_inherited),
     "04 two edges' lines swapped, titles kept": stored_output(NB[4], swap_edge_paths),
     "04 two edges' lines swapped, drawn by another graphviz": stored_output(
         NB[4], lambda book: swap_edge_paths(book, version="16.0.0")),

@@ -17,19 +17,23 @@ the notebooks and chapters they practise, a footer and section anchors the same 
 README an exercises table. The students' versions in exercises/, what learners open, are
 generated from them (tools/student.py): rewritten here every time, and stale ones reported.
 """
+import ast
 import re
 import sys
 
 import nbformat
 
-from course import (BRANCH, EXERCISES, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings, heading_title, kept_blocks,
-                    pick, slug, tags, timecode)
+from course import (BRANCH, EXERCISES, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings, heading_title,
+                    pick, python_ast, slug, tags, timecode, used_blocks)
 
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 EXERCISES_START, EXERCISES_END = "<!-- exercises:start -->", "<!-- exercises:end -->"
 REPOSITORY_URL = f"https://github.com/{REPO}/blob/{BRANCH}/"
 SYNC_HINT = "run `make sync` to regenerate it"
 GENERATED = ("course-header", "course-footer", "course-inherited")
+# The inherited cell starts folded: Colab shows its #@title line as a form, JupyterLab and VS Code
+# show only that first line until it is clicked. The line says what the cell holds.
+FOLDED = {"cellView": "form", "jupyter": {"source_hidden": True}}
 SECTION = re.compile(r'^(#{2,3}) (?:<a id="[^"]*"></a>)?', re.M)
 
 
@@ -65,14 +69,23 @@ def footer(nb, notebooks):
     return "<!-- Generated from course.toml by `make sync`. -->\n" + navigation(nb, notebooks)
 
 
+def carried_span(nb, notebooks):
+    before = [n for n in notebooks if n.number < nb.number and n.exists()]
+    if len(before) == 1:
+        return f"notebook {before[0].number:02d}"
+    return f"notebooks {before[0].number:02d}–{before[-1].number:02d}"
+
+
 def inherited(nb, notebooks):
-    blocks = kept_blocks(notebooks, nb)
+    blocks = used_blocks(notebooks, nb)
     if not blocks:
         return None
-    before = [n for n in notebooks if n.number < nb.number and n.exists()]
-    span = f"{before[0].number:02d}" if len(before) == 1 else f"{before[0].number:02d}–{before[-1].number:02d}"
-    intro = f"# Code carried over from notebook{'s' if len(before) > 1 else ''} {span}: run this cell first.\n"
-    return intro + "\n\n\n".join(blocks.values())
+    # each block named by the last thing it defines: draw_dot, Value, show_grads, MLP
+    names = [[node.name for node in python_ast(block).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+             for block in blocks.values()]
+    held = ", ".join(dict.fromkeys(found[-1] for found in names if found)) or "imports"
+    title = f"#@title Run this cell first: code carried over from {carried_span(nb, notebooks)} ({held})\n"
+    return title + "\n\n\n".join(blocks.values())
 
 
 def expected_cells(nb, notebooks):
@@ -189,7 +202,8 @@ def stale_book(path, shown, expected, fix):
         cells = [c for c in book.cells if tag in tags(c)]
         if text is None and not cells:
             continue
-        if len(cells) != 1 or cells[0].source != text:
+        folded = tag != "course-inherited" or all(cells[0].metadata.get(k) == v for k, v in FOLDED.items())
+        if len(cells) != 1 or cells[0].source != text or not folded:
             problems.append(f"{shown}: the {tag} cell is missing or stale; {SYNC_HINT}")
             if fix:
                 install(book, tag, text)
@@ -238,17 +252,20 @@ def install(book, tag, text):
         return
     if cells:
         cells[0].source = text
-        return
-    if tag == "course-inherited":
+        cell = cells[0]
+    elif tag == "course-inherited":
         # after the introduction: before the first code cell or section heading, whichever is first
         cell = nbformat.v4.new_code_cell(text, metadata={"tags": [tag]})
         first = next((i for i, c in enumerate(book.cells) if c.cell_type == "code" or (
             headings(c.source) and "course-header" not in tags(c))), len(book.cells))
         book.cells.insert(first, cell)
+        cell["id"] = tag
     else:
         cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [tag]})
         book.cells.insert(0 if tag == "course-header" else len(book.cells), cell)
-    cell["id"] = tag
+        cell["id"] = tag
+    if tag == "course-inherited":
+        cell.metadata.update(FOLDED)
 
 
 def main(args):

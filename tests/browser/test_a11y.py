@@ -45,3 +45,15 @@ def test_axe(watched, path, theme):
     page = prepare(watched, path, theme)
     found = axe_violations(page)
     assert not found, f"{path} ({theme}): axe-core finds\n" + "\n".join(found)
+
+
+def test_planted_violations_are_caught(watched):
+    """The check itself: the theme's old search button (a name that hides its words) and a
+    picture without a text alternative, planted in a page, are both reported."""
+    page = prepare(watched, "notebooks/03-value-object.html", "light")
+    page.evaluate("""() => {
+      const b = document.createElement('button'); b.setAttribute('aria-label', 'Find'); b.textContent = 'Search Ctrl+K';
+      const i = document.createElement('img'); i.src = document.querySelector('article img').src;
+      document.querySelector('article').append(b, i); }""")
+    found = " ".join(axe_violations(page))
+    assert "label-content-name-mismatch" in found and "image-alt" in found, found

@@ -316,7 +316,7 @@
   function remember(now) {
     state.time = now; state.playing = true; save();
     const at = sectionAt(now);
-    const last = { page: pagename() + ".html", title: document.title.split(" — ")[0].trim(), t: Math.floor(now),
+    const last = { page: pagename() + ".html", title: document.title.split(" — ")[0].replace(/▶\s*\d\d:\d\d:\d\d/, "").trim(), t: Math.floor(now),
                    section: at ? headingText(at.heading) : "", anchor: at && at.section.id ? at.section.id : "" };
     try { localStorage.setItem(LAST, JSON.stringify(last)); } catch (e) { /* private mode */ }
   }

@@ -59,6 +59,9 @@ def test_every_answer_is_folded(nb):
     assert len(folded) == len(asked), (f"notebooks/{nb.file}: {len(asked)} questions but {len(folded)} folded answers; "
                                        "fold each answer in <details><summary>Answer N</summary> ... </details>")
     assert all(answer.strip() for answer in folded), f"notebooks/{nb.file}: an empty folded answer"
+    labels = re.findall(r"<summary>([^<]+)</summary>", questions)
+    assert labels == [f"Answer {n}" for n in range(1, len(asked) + 1)], (
+        f"notebooks/{nb.file}: label the folded answers Answer 1, Answer 2, ... in order, not {labels}")
     outside = re.sub(r"<details>.*?</details>", "", questions.split(asked[-1], 1)[1], flags=re.S)
     assert not [line for line in outside.splitlines()[1:] if line.strip() and not line.startswith("   ")], (
         f"notebooks/{nb.file}: text after the questions outside a folded answer: is an answer unfolded?")

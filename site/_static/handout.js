@@ -28,6 +28,7 @@
   function moveAnswers() {
     const found = answers();
     if (!found.length || document.getElementById("handout-answers")) return;
+    const questions = found[0].closest("section");
     const appendix = document.createElement("section");
     appendix.id = "handout-answers";
     appendix.className = "handout-answers";
@@ -40,9 +41,6 @@
       let n = i + 1;
       if (list && list.tagName === "OL") n = (Number(list.getAttribute("start")) || 1) + [...list.children].indexOf(item);
       const title = "Answer to question " + n;
-      const note = document.createElement("p");
-      note.className = "handout-answer-note";
-      note.textContent = "(" + title + " is in the appendix at the end.)";
       const part = document.createElement("div");
       part.className = "handout-answer";
       const h = document.createElement("h3");
@@ -52,11 +50,21 @@
         if (n.nodeName !== "SUMMARY") part.appendChild(n.cloneNode(true));
       });
       appendix.appendChild(part);
-      d.replaceWith(note);
-      undo.push(function () { note.replaceWith(d); });
+      const place = document.createComment("answer");
+      d.replaceWith(place);
+      undo.push(function () { place.replaceWith(d); });
     });
     article().appendChild(appendix);
     undo.push(function () { appendix.remove(); });
+    // One line under the questions' heading says where the answers went.
+    const title = questions && questions.querySelector("h2, h3");
+    if (title) {
+      const note = document.createElement("p");
+      note.className = "handout-answer-note";
+      note.textContent = "The answers are in the appendix at the end of this handout: try the questions first.";
+      title.after(note);
+      undo.push(function () { note.remove(); });
+    }
   }
 
   // The notebook's own navigation lines (Colab/Binder links, previous | Contents | next) mean

@@ -206,8 +206,8 @@ def skeleton(svg):
     """An SVG without comments and metadata, its ids named in order of appearance, as (its text
     with every number blanked, its numbers): matplotlib's ids are random unless salted."""
     svg = re.sub(r"(?s)<!--.*?-->|<metadata>.*?</metadata>", "", svg)
-    for number, name in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg))):
-        svg = re.sub(rf'(?<=["#]){re.escape(name)}(?=["\)])', f"id{number}", svg)
+    names = {name: f"id{n}" for n, name in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)))}
+    svg = re.sub(r'(?<=id=")[^"]+|(?<=#)[^"\s)]+', lambda m: names.get(m[0], m[0]), svg)
     svg = re.sub(r">\s+<", "><", svg)
     return NUMBER.sub("#", svg), [float(n) for n in NUMBER.findall(svg)]
 

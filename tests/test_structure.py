@@ -89,16 +89,22 @@ def test_what_a_notebook_hands_on_is_what_it_ended_with(nb):
                                      f"(Cell {number}), so the next notebook would inherit an old version")
 
 
+def inherited_and_rest(nb):
+    """The source of `nb`'s inherited cell (None if it has none) and its other code cells."""
+    book = course.read(nb)
+    inherited = [c.source for c in book.cells if "course-inherited" in course.tags(c)]
+    rest = [c for c in book.cells if c.cell_type == "code" and "course-inherited" not in course.tags(c)]
+    return (inherited[0] if inherited else None), rest
+
+
 @per_notebook
 def test_inherited_code_has_no_dead_definitions(nb):
     """Nothing handed on is overwritten before it is used: each kept name is needed downstream."""
-    book = course.read(nb)
-    inherited = [c for c in book.cells if "course-inherited" in course.tags(c)]
-    if not inherited:
+    inherited, rest = inherited_and_rest(nb)
+    if inherited is None:
         return
-    rest = [c for c in book.cells if c.cell_type == "code" and "course-inherited" not in course.tags(c)]
-    classes = {n.name for n in course.python_ast(inherited[0].source).body if isinstance(n, ast.ClassDef)}
-    for name in set(defined_names(inherited[0].source)) - classes:  # Value is redefined as it grows, on purpose
+    classes = {n.name for n in course.python_ast(inherited).body if isinstance(n, ast.ClassDef)}
+    for name in set(defined_names(inherited)) - classes:  # Value is redefined as it grows, on purpose
         first_def = next((i for i, c in enumerate(rest) if name in defined_names(c.source)), None)
         used_before = any(name in {n.id for n in ast.walk(course.python_ast(c.source)) if isinstance(n, ast.Name)}
                           for c in rest[:first_def if first_def is not None else len(rest)])
@@ -110,14 +116,13 @@ def test_inherited_code_has_no_dead_definitions(nb):
 @per_notebook
 def test_inherited_code_imports_only_what_the_notebook_uses(nb):
     """The first cell carries the lecture's code, not every library some notebook once needed."""
-    book = course.read(nb)
-    inherited = [c for c in book.cells if "course-inherited" in course.tags(c)]
-    if not inherited:
+    inherited, rest = inherited_and_rest(nb)
+    if inherited is None:
         return
-    tree = course.python_ast(inherited[0].source)
-    imported = {(alias.asname or alias.name).split(".")[0]: node.lineno for node in tree.body
+    tree = course.python_ast(inherited)
+    imported = {(alias.asname or alias.name).split(".")[0] for node in tree.body
                 if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
-    code = [course.python_ast(c.source) for c in book.cells if c.cell_type == "code"]
+    code = [tree] + [course.python_ast(c.source) for c in rest]
     used = {n.id for t in code for n in ast.walk(t) if isinstance(n, ast.Name)}
     unused = sorted(set(imported) - used)
     assert not unused, (f"notebooks/{nb.file}: the inherited cell imports {unused}, which nothing in this "

@@ -10,9 +10,10 @@ cell in this process and gives it the objects each cell displayed. For each stor
   graphviz version, so a hand-moved line fails everywhere);
 - where this machine's graphviz is the version that stored the graph, and always for matplotlib
   (pinned), the picture is drawn again from what the cell displayed and compared with the stored
-  SVG: its text, and its geometry to half a point. Another graphviz lays graphs out differently,
-  so there the two checks above are what holds.
+  SVG (its text, and its geometry to half a point) and PNG copy (its pixels). Another graphviz
+  lays graphs out differently, so there the two checks above are what holds.
 """
+import base64
 import functools
 import html
 import io
@@ -26,6 +27,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 CLOSE_PT = 0.5        # geometry agrees to half a point: what the eye can see
 TOUCH_PT = 3.0        # an edge ends this close to its node
+PIXELS_OFF = 0.0002   # a redrawn PNG may differ in this share of its pixels (anti-aliasing)
 
 
 def look_at(nb, book):
@@ -179,7 +181,7 @@ def check_graph(drawing, output, drawn, namespace):
     if stored_version and stored_version[1] == graphviz_version():
         import graphviz
         fresh = graphviz.Source(drawing.source)
-        return compare_drawn(svg, fresh.pipe("svg", encoding="utf-8"))
+        return compare_drawn(svg, fresh.pipe("svg", encoding="utf-8")) or compare_png(output, fresh.pipe("png"))
     return []  # another graphviz lays out and rasterises differently: the checks above are what holds
 
 
@@ -199,7 +201,8 @@ def graphviz_version():
 
 def check_figure(figure, output, drawn, namespace):
     from IPython.core.pylabtools import print_figure  # as Jupyter's inline back end draws it
-    return compare_drawn(output["data"]["image/svg+xml"], print_figure(figure, "svg", bbox_inches="tight"))
+    return (compare_drawn(output["data"]["image/svg+xml"], print_figure(figure, "svg", bbox_inches="tight"))
+            or compare_png(output, print_figure(figure, "png", bbox_inches="tight")))
 
 
 def skeleton(svg):
@@ -221,4 +224,20 @@ def compare_drawn(stored_svg, fresh_svg):
     if moved:
         return [f"the stored SVG's geometry is not what the cell draws ({len(moved)} numbers differ, "
                 f"e.g. {moved[0][0]} where the cell draws {moved[0][1]})"]
+    return []
+
+
+def compare_png(output, fresh_png):
+    """The stored PNG copy (for viewers that show no SVG) against the same picture drawn again."""
+    from PIL import Image, ImageChops
+    if "image/png" not in output["data"]:
+        return ["the picture has no PNG copy, which JupyterLab shows in a notebook not run yet"]
+    stored = Image.open(io.BytesIO(base64.b64decode(output["data"]["image/png"]))).convert("RGB")
+    fresh = Image.open(io.BytesIO(fresh_png)).convert("RGB")
+    if stored.size != fresh.size:
+        return [f"the stored PNG is {stored.size} px, the cell draws {fresh.size}: not this picture"]
+    difference = ImageChops.difference(stored, fresh).convert("L")
+    off = sum(difference.point(lambda level: 255 if level > 48 else 0).histogram()[255:])
+    if off > PIXELS_OFF * stored.size[0] * stored.size[1]:
+        return [f"the stored PNG is not what the cell draws ({off} pixels differ)"]
     return []

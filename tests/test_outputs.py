@@ -117,9 +117,12 @@ def test_graphs_show_operations_not_internal_names(nb):
 
 @per_notebook
 def test_pictures_are_svg_with_their_words_as_text(nb):
-    """Sharp at any size, and what a picture says can be read, searched and compared as text."""
+    """Sharp at any size, and what a picture says can be read, searched and compared as text; with a
+    PNG copy for viewers that show no SVG."""
     for where, data, _ in pictures(nb):
         svg = data.get("image/svg+xml", "")
+        assert "image/png" in data, (f"{where}: a picture without its PNG copy; JupyterLab shows no SVG in a "
+                                     "notebook the learner has not run yet (plots: figure_formats ['svg', 'png'])")
         assert re.search(r"<text\b", svg), (
             f"{where}: a picture without its words as SVG text; draw plots with the two lines of notebook 02 "
             "(figure_formats ['svg'] and svg.fonttype 'none') and graphs with draw_dot")

@@ -170,6 +170,29 @@ def swap_edge_paths(book, version=None):
     return False
 
 
+def paint_over_plot_png(book):
+    """Paint a white box over the middle of the first stored plot's PNG copy."""
+    import base64
+    import io
+    from PIL import Image, ImageDraw
+    for output in svg_pictures(book, graphs=False):
+        image = Image.open(io.BytesIO(base64.b64decode(output.data["image/png"])))
+        w, h = image.size
+        ImageDraw.Draw(image).rectangle([w // 3, h // 3, 2 * w // 3, 2 * h // 3], fill="white")
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        output.data["image/png"] = base64.b64encode(buffer.getvalue()).decode()
+        return True
+    return False
+
+
+def drop_graph_png(book):
+    """Drop the PNG copy of the first stored graph (JupyterLab then shows no picture before a run)."""
+    for output in svg_pictures(book, graphs=True):
+        return output.data.pop("image/png", None) is not None
+    return False
+
+
 def unfold_inherited(book):
     cell = next(c for c in book.cells if "course-inherited" in c.metadata.get("tags", []))
     return cell.metadata.pop("jupyter", None) is not None
@@ -292,6 +315,8 @@ MUTANTS = {
     "02 a stored curve moved 25 px": stored_output(NB[2], move_curve),
     # issue 16: the first cell
     "an inherited cell left unfolded": stored_output(NB[5], unfold_inherited),
+    "02 a stored plot's PNG copy painted over": stored_output(NB[2], paint_over_plot_png),
+    "04 a graph's PNG copy dropped": stored_output(NB[4], drop_graph_png),
     "numpy handed on where nothing uses it": stored_output(NB[4], import_numpy_in_inherited),
     "04 two edges' lines swapped, titles kept": stored_output(NB[4], swap_edge_paths),
     "04 two edges' lines swapped, drawn by another graphviz": stored_output(

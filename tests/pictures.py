@@ -231,7 +231,7 @@ def compare_png(output, fresh_png):
     """The stored PNG copy (for viewers that show no SVG) against the same picture drawn again."""
     from PIL import Image, ImageChops
     if "image/png" not in output["data"]:
-        return ["the picture has no PNG copy, which JupyterLab shows in a notebook not run yet"]
+        return []  # a picture without its copy fails in tests/test_outputs.py
     stored = Image.open(io.BytesIO(base64.b64decode(output["data"]["image/png"]))).convert("RGB")
     fresh = Image.open(io.BytesIO(fresh_png)).convert("RGB")
     if stored.size != fresh.size:

@@ -272,7 +272,7 @@ def shell(shown):
 def settle():
     """IPython's reset makes a full garbage collection, once per replay: let it skip what every replay
     shares, the libraries (PyTorch among them), by importing them and freezing them out of its sight."""
-    import torch  # noqa: F401
+    import torch  # noqa: F401  (imported for its side: it is then in memory, frozen below)
     gc.collect()
     gc.freeze()
 

@@ -317,6 +317,10 @@ MUTANTS = {
     "an inherited cell left unfolded": stored_output(NB[5], unfold_inherited),
     "02 a stored plot's PNG copy painted over": stored_output(NB[2], paint_over_plot_png),
     "04 a graph's PNG copy dropped": stored_output(NB[4], drop_graph_png),
+    "08 the exp slip fixed in its class, which stays tagged wrong-on-purpose": in_code(
+        NB[8], r"self\.grad = out\.data \* out\.grad", "self.grad += out.data * out.grad"),
+    "10 the loss drawn at full size, not as an overview": in_code(
+        NB[10], r"draw_dot\(loss, overview=True\)", "draw_dot(loss)"),
     "numpy handed on where nothing uses it": stored_output(NB[4], import_numpy_in_inherited),
     "04 two edges' lines swapped, titles kept": stored_output(NB[4], swap_edge_paths),
     "04 two edges' lines swapped, drawn by another graphviz": stored_output(
@@ -382,7 +386,7 @@ def try_mutant(name, plant):
 def main(names):
     chosen = {n: m for n, m in MUTANTS.items() if not names or n in names}
     began, holes = time.perf_counter(), 0
-    print(f"| planted defect | result | caught by |\n| --- | --- | --- |")
+    print("| planted defect | result | caught by |\n| --- | --- | --- |")
     for name, plant in chosen.items():
         result, detail = try_mutant(name, plant)
         holes += result != "caught"

@@ -13,7 +13,6 @@
 - writes `_static/sections.js`, every section of the course with its video time, for the search
   page's "moments" (site/_static/moments.js) and for `make find` (tools/search.py).
 """
-import html
 import json
 import re
 import shutil

@@ -251,18 +251,18 @@ def install(book, tag, text):
             book.cells.remove(cells[0])
         return
     if cells:
-        cells[0].source = text
         cell = cells[0]
+        cell.source = text
     elif tag == "course-inherited":
         # after the introduction: before the first code cell or section heading, whichever is first
         cell = nbformat.v4.new_code_cell(text, metadata={"tags": [tag]})
         first = next((i for i, c in enumerate(book.cells) if c.cell_type == "code" or (
             headings(c.source) and "course-header" not in tags(c))), len(book.cells))
         book.cells.insert(first, cell)
-        cell["id"] = tag
     else:
         cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [tag]})
         book.cells.insert(0 if tag == "course-header" else len(book.cells), cell)
+    if not cells:
         cell["id"] = tag
     if tag == "course-inherited":
         cell.metadata.update(FOLDED)

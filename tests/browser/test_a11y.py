@@ -3,11 +3,9 @@ injected from disk: never a CDN) on every page of the site, in the light and the
 the lecture docked (stand-in player) and every answer unfolded: no violation of any impact.
 Also: every picture has a text alternative that says what it shows (not a file path, and naming
 each node of a graph), formulas are not each a Tab stop."""
-import re
 from pathlib import Path
 
 import pytest
-from conftest import SITE
 from test_site import API, FAKE_API, PAGES, typeset
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITE
+from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 import pdf  # noqa: E402

@@ -45,6 +45,9 @@ def timecode(t):
 TIMECODE = re.compile(r"\[▶ (\d\d:\d\d:\d\d)\]\(https://youtube\.com/watch\?v=([\w-]+)&t=(\d+)s\)")
 ANY_VIDEO_LINK = re.compile(r"\]\([^)]*(?:youtube\.com|youtu\.be)[^)]*\)")
 ANCHOR = re.compile(r'<a id="([^"]*)"></a>')
+# Code lines stay within 88 columns: what a 1366 px screen shows beside JupyterLab's prompts
+# and the site's sidebar without scrolling sideways, and what an A4 handout prints.
+CODE_WIDTH = 88
 
 
 def timecodes(text):

@@ -23,8 +23,8 @@ import sys
 
 import nbformat
 
-from course import (BRANCH, EXERCISES, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings, heading_title,
-                    pick, python_ast, slug, tags, timecode, used_blocks)
+from course import (BRANCH, CODE_WIDTH, EXERCISES, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings,
+                    heading_title, pick, python_ast, slug, tags, timecode, used_blocks)
 
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 EXERCISES_START, EXERCISES_END = "<!-- exercises:start -->", "<!-- exercises:end -->"
@@ -84,8 +84,10 @@ def inherited(nb, notebooks):
     names = [[node.name for node in python_ast(block).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
              for block in blocks.values()]
     held = ", ".join(dict.fromkeys(found[-1] for found in names if found)) or "imports"
-    title = f"#@title Run this cell first: code carried over from {carried_span(nb, notebooks)} ({held})\n"
-    return title + "\n\n\n".join(blocks.values())
+    title = f"#@title Run this first: code from {carried_span(nb, notebooks)}"
+    if len(f"{title} ({held})") <= CODE_WIDTH:  # a line of code like any other: no sideways scrolling
+        title += f" ({held})"
+    return title + "\n" + "\n\n\n".join(blocks.values())
 
 
 def expected_cells(nb, notebooks):

@@ -1,6 +1,7 @@
 """The course's structure: generated parts, video links, coverage of the lecture, the inherited chain."""
 import ast
 
+import nbformat
 import pytest
 
 import course
@@ -147,3 +148,22 @@ def test_parameters_are_plain_numbers_in_one_cell(nb):
             ok = isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
             assert ok and isinstance(ast.literal_eval(node.value), (int, float)), (
                 f"notebooks/{nb.file} Cell {number}: the parameters cell holds only `name = number` lines")
+
+
+EVERY_CODE_FILE = ([nb.path for nb in NOTEBOOKS]
+                   + [path for ex in course.exercises() if ex.exists() for path in (ex.path, ex.student_path)])
+
+
+@pytest.mark.parametrize("path", EVERY_CODE_FILE, ids=[p.name if "source" not in p.parts else f"teacher's {p.name}"
+                                                       for p in EVERY_CODE_FILE])
+def test_code_lines_fit_without_scrolling_sideways(path):
+    """A code line longer than course.CODE_WIDTH scrolls sideways at 1366 px (site and JupyterLab)
+    and is cut off on an A4 handout: every line of every code cell, the generated ones included."""
+    book = nbformat.read(path, as_version=4)
+    where = path.relative_to(course.ROOT).as_posix()
+    long = [f"{where} Cell {number} line {i} is {len(line)} columns wide, more than {course.CODE_WIDTH} "
+            f"(wrap it inside brackets): {line.strip()[:50]!r}"
+            for number, cell in course.code_cells(book)
+            for i, line in enumerate(cell.source.splitlines(), start=1) if len(line) > course.CODE_WIDTH]
+    if long:
+        pytest.fail("\n".join(long), pytrace=False)

@@ -360,6 +360,11 @@ MUTANTS = {
     "04 parameters gain an input nothing uses": in_code(NB[4], r"(f_input = -2\.0)", r"\1\nh_input = 0.001",
                                                        tag="parameters"),
     "05 a last cell sets an input back, after it was used": add_code_cell(NB[5], "x2_data = 0.0   # the lecture's"),
+    # issue 16: code width
+    "04 a comment back beside its line, 90 columns": in_code(
+        NB[4], r"# (how far L moves when d alone grows by h)\n(rise = [^\n]*)", r"\2   # \1"),
+    "e1 1.1's hint joined on one line, 103 columns": in_code(
+        EX[1], r'(two points\? )"\n +"(Divide by)', r"\1\2"),
 }
 
 

@@ -21,9 +21,17 @@ each cell every line it printed is read, item by item, anywhere in the line:
 A line that mentions a gradient, data or a derivative and shows a number that none of these reads
 fails (a number the cell's own code types in, such as a step 0.01, is not a result). The rebuild
 also checks every operation on the way (its `_op` label and its forward value), so a mislabelled
-or wrong operation fails even where no gradient is printed. A cell tagged `wrong-on-purpose` shows
-a bug from the lecture: with the notebook's own inputs, at least one item it prints must disagree
-(a `class Value` cell so tagged is proved wrong by tests/test_gradients.py).
+or wrong operation fails even where no gradient is printed.
+
+A `backward()` called while values of its graph (other than the output) still hold gradients from
+an earlier pass adds the new gradients to those: the lecture's bug of gradients never reset, so
+what it computes is not the derivative of the output. The first few `backward()` calls of each
+cell are watched for it (a loop repeats the same steps); a cell that does it fails, unless tagged.
+
+A cell tagged `wrong-on-purpose` shows a bug from the lecture: with the notebook's own inputs, at
+least one item it prints must disagree, or it must call `backward()` on stale gradients (a
+`class Value` cell so tagged is proved wrong by tests/test_gradients.py). A tagged cell in which
+nothing is wrong fails.
 """
 import contextlib
 import functools
@@ -43,6 +51,8 @@ ATTR = re.compile(rf"(?:\b([A-Za-z_]\w*)(?:\.|'s \.?|\s+))?\b(grad|data)\b(?:\.i
 NAMED = re.compile(rf"\b([A-Za-z_]\w*)\s*=\s*({NUM})")
 REPR = re.compile(rf"\bValue\(data=({NUM})(?:, grad=({NUM}))?\)")
 READS = "a.grad = 6.0, a data 2.0 grad 0.0, dL/da = 6.0, L = -8.0, Value(data=2.0), ...: True"
+WATCHED = 3  # backward() calls watched per cell for stale gradients: a loop shows it by its second
+DEFINES_VALUE = re.compile(r"^class Value\b", re.M)
 PRINTED = 5.1e-5  # a number printed with 4 decimals is this close to the truth
 NUDGE = 1e-3
 
@@ -115,10 +125,30 @@ class Checker:
     def reset(self, source):
         """Before each cell's lines: values may have changed, so rebuild afresh."""
         self.rebuilt, self.holders, self.shown = {}, None, []
+        self.backwards, self.stale = 0, []  # this cell's backward() calls, and those on stale gradients
         self.literals = {m.group() for m in TOKEN.finditer(source)}  # numbers the cell types in itself
         for cls in [c for c in list(self.ns.values()) if isinstance(c, type) and c.__name__ == "Value"]:
             if not getattr(cls.__repr__, "recorded", False):
                 cls.__repr__ = self.recording(cls.__repr__)
+            if callable(getattr(cls, "backward", None)) and not getattr(cls.backward, "watched", False):
+                cls.backward = self.watching(cls.backward)
+
+    def watching(self, original):
+        """A Value's backward() that first notes the values of its graph still holding a gradient."""
+        def backward(root, *args, **kwargs):
+            self.backwards += 1
+            held = 0
+            if self.backwards <= WATCHED:
+                held = sum(1 for v in graph(root) if v is not root and getattr(v, "grad", 0.0) != 0.0)
+            result = original(root, *args, **kwargs)  # (one that refuses, raising, adds nothing)
+            if held:
+                self.stale.append(f"calls backward() while {held} values of the graph still hold "
+                                  "gradients from an earlier pass, so it adds to them: the gradients it "
+                                  "leaves are not those of the output (the lecture's bug: gradients "
+                                  "never reset). Set them to 0.0 first, or tag the cell wrong-on-purpose")
+            return result
+        backward.watched = True
+        return backward
 
     def recording(self, original):
         """A Value's __repr__ that also notes what the Value held, so its printed repr can be checked."""
@@ -312,10 +342,12 @@ def replay(book, inject=None, look=None, stop=None):
                 wrong.append(problem)
         on_purpose = "wrong-on-purpose" in cell.metadata.get("tags", [])
         unread = [w for w in wrong if isinstance(w, Unread)]
-        if unread or wrong and not on_purpose:
-            yield number, str((unread or wrong)[0])
-        elif on_purpose and checker.checked > before and not wrong and not inject:  # other inputs may hide it
-            yield number, "is tagged wrong-on-purpose, but every line it prints is right: where is the bug?"
+        if unread or (wrong or checker.stale) and not on_purpose:
+            yield number, str((unread or wrong)[0]) if unread or wrong else checker.stale[0]
+        elif (on_purpose and not wrong and not checker.stale and not inject  # other inputs may hide it
+              and not DEFINES_VALUE.search(source)):  # (a Value class: tests/test_gradients.py proves it)
+            shown = "every line it prints is right" if checker.checked > before else "it prints nothing the checks read"
+            yield number, f"is tagged wrong-on-purpose, but {shown} and no backward() in it adds to stale gradients: where is the bug?"
         for problem in (look(number, cell, list(shown), ip.user_ns) if look else []):
             yield number, problem
         if stop and stop(number, read):

@@ -81,3 +81,38 @@ def test_the_reader_fails_a_wrong_item_and_a_line_it_cannot_read():
     for line in ["grad of a: -3.0303", "a's gradient is -3.0", "the derivative there: 2.0"]:
         with pytest.raises(Unread):
             reader().check(line)
+
+
+STALE = EXAMPLE.split("\n\na, b")[0] + """
+
+    def __add__(self, other):
+        out = Value(self.data + other.data, (self, other), '+')
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def backward(self):
+        self.grad = 1.0
+        for v in (self, *self._prev):
+            getattr(v, '_backward', lambda: None)()
+"""
+
+
+def replayed(*cells):
+    """The problems a replay finds in a notebook of these code cells, (source, tags) each."""
+    import nbformat
+    book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, metadata={"tags": list(tags)})
+                                           for source, tags in cells])
+    return [problem for _, problem in replay(book)]
+
+
+def test_a_backward_on_stale_gradients_fails_unless_tagged_and_a_tagged_cell_must_be_wrong():
+    twice = "a, b = Value(2.0), Value(3.0)\nc = a + b\nc.backward()\nc.backward()\nprint(c.data > 0)"
+    assert "never reset" in " ".join(replayed((STALE, ()), (twice, ())))
+    assert not replayed((STALE, ()), (twice, ["wrong-on-purpose"]))
+    once = twice.replace("c.backward()\nc.backward()", "c.backward()")
+    assert not replayed((STALE, ()), (once, ()))
+    assert "where is the bug" in " ".join(replayed((STALE, ()), (once, ["wrong-on-purpose"])))

@@ -123,6 +123,20 @@ def tag_cell(notebook, pattern, tag):
     return plant
 
 
+def untag_cell(notebook, pattern, tag):
+    """Take `tag` off the first code cell matching `pattern` (its code and outputs as they were)."""
+    def plant(scratch):
+        path = scratch / notebook
+        book = nbformat.read(path, as_version=4)
+        cell = next((c for c in book.cells if c.cell_type == "code" and re.search(pattern, c.source)
+                     and tag in c.metadata.get("tags", [])), None)
+        if cell is None:
+            raise NotFound(f"{notebook}: no code cell tagged {tag} matches {pattern!r}")
+        cell.metadata["tags"].remove(tag)
+        nbformat.write(book, path)
+    return plant
+
+
 def add_code_cell(notebook, source):
     def plant(scratch):
         path = scratch / notebook
@@ -365,6 +379,15 @@ MUTANTS = {
         NB[4], r"# (how far L moves when d alone grows by h)\n(rise = [^\n]*)", r"\2   # \1"),
     "e1 1.1's hint joined on one line, 103 columns": in_code(
         EX[1], r'(two points\? )"\n +"(Divide by)', r"\1\2"),
+    # issue 16: the lecture's wrong versions, proved wrong
+    "06 the None slip's failed call untagged": untag_cell(NB[6], r"o_slip\._backward\(\)", "wrong-on-purpose"),
+    "09 the float32 table untagged": untag_cell(NB[9], r"lecture_leaves\[v\.label\]", "wrong-on-purpose"),
+    "09 the lecture's bias made float64, its table still tagged wrong-on-purpose": in_code(
+        NB[9], r"torch\.Tensor\(\[b_data\]\)\.double\(\)", "torch.tensor([b_data], dtype=torch.float64)"),
+    "11 the manual rounds untagged (gradients never reset)": untag_cell(
+        NB[11], r"for k in range\(2, 5\)", "wrong-on-purpose"),
+    "11 the lecture's loop resets the gradients, still tagged wrong-on-purpose": in_code(
+        NB[11], r"(    # backward pass\n)(    loss\.backward\(\))", r"\1    for p in n.parameters():\n        p.grad = 0.0\n\2"),
 }
 
 

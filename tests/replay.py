@@ -346,8 +346,8 @@ def replay(book, inject=None, look=None, stop=None):
             yield number, str((unread or wrong)[0]) if unread or wrong else checker.stale[0]
         elif (on_purpose and not wrong and not checker.stale and not inject  # other inputs may hide it
               and not DEFINES_VALUE.search(source)):  # (a Value class: tests/test_gradients.py proves it)
-            shown = "every line it prints is right" if checker.checked > before else "it prints nothing the checks read"
-            yield number, f"is tagged wrong-on-purpose, but {shown} and no backward() in it adds to stale gradients: where is the bug?"
+            said = "every line it prints is right" if checker.checked > before else "it prints nothing the checks read"
+            yield number, f"is tagged wrong-on-purpose, but {said} and no backward() in it adds to stale gradients: where is the bug?"
         for problem in (look(number, cell, list(shown), ip.user_ns) if look else []):
             yield number, problem
         if stop and stop(number, read):

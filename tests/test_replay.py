@@ -115,4 +115,4 @@ def test_a_backward_on_stale_gradients_fails_unless_tagged_and_a_tagged_cell_mus
     assert not replayed((STALE, ()), (twice, ["wrong-on-purpose"]))
     once = twice.replace("c.backward()\nc.backward()", "c.backward()")
     assert not replayed((STALE, ()), (once, ()))
-    assert "where is the bug" in " ".join(replayed((STALE, ()), (once, ["wrong-on-purpose"])))
+    assert "where is the bug" in " ".join(replayed((STALE, ()), (once, ["wrong-on-purpose"]), ("c = a + a", ())))

@@ -14,7 +14,8 @@ from search import words  # noqa: E402
 
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html") if "_static" not in p.parts)
 CONTENT = [p for p in PAGES if p.startswith(("notebooks/", "transcript/"))]
-QUERIES = ["tanh", "topological sort", "chain rule", "zero grad", "learning rate", "radd", "PyTorch"]
+QUERIES = ["tanh", "topological sort", "chain rule", "zero grad", "learning rate", "radd", "PyTorch",
+           "recursion limit"]
 API = "https://www.youtube.com/iframe_api"
 
 # A stand-in for YouTube's iframe API: records seekTo, reports the time the test sets.
@@ -144,7 +145,7 @@ def test_search_finds_the_moment(watched, query):
     page = watched.open(f"search.html?q={query}")
     page.wait_for_selector("#course-moments li", timeout=10000)
     first = page.locator("#course-moments li").first
-    assert re.search(r"▶ \d\d:\d\d:\d\d", first.inner_text())
+    assert re.search(r"▶\s\d\d:\d\d:\d\d", first.inner_text())
     page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=15000)
     first.locator("a:not(.moment-time)").click()
     page.wait_for_load_state("load")
@@ -152,11 +153,40 @@ def test_search_finds_the_moment(watched, query):
     section = page.locator(f"[id='{anchor}']")
     assert section.count() == 1, f"the hit for {query!r} leads to no section ({page.url})"
     heading = section.locator("h1, h2, h3").first
-    assert re.search(r"▶ \d\d:\d\d:\d\d", heading.inner_text()), "the section's heading shows no video time"
+    further = section.evaluate("s => s.closest('section.going-further') !== null")
+    assert further or re.search(r"▶\s\d\d:\d\d:\d\d", heading.inner_text()), (
+        "the section's heading shows no video time, and it is not marked as going beyond the lecture")
     said = words(section.inner_text())
     for term in words(query).split():
         assert re.search(r"\b" + term, said), f"the section found for {query!r} does not say {term!r}"
     assert not watched.external and not watched.errors
+
+
+# Issue 16: sections beyond the lecture ("Going further: ...") carry no ▶ and are marked as such.
+def test_every_heading_has_its_moment_or_says_it_goes_further(watched):
+    pages = [p for p in PAGES if p.startswith("notebooks/")]
+    marked = 0
+    for path in pages:
+        page = watched.open(path)
+        report = page.evaluate("""() => [...document.querySelectorAll('article.bd-article section > h2, '
+                                      + 'article.bd-article section > h3')].map(h => ({
+            text: h.innerText, timed: h.querySelector("a[href*='youtube.com/watch']") !== null,
+            further: h.parentElement.closest('section.going-further') !== null,
+            own: h.parentElement.classList.contains('going-further'),
+            label: h.querySelector('.going-further-label') ? {
+              text: h.querySelector('.going-further-label').innerText,
+              shown: h.querySelector('.going-further-label').getBoundingClientRect().width > 0,
+              hidden: h.querySelector('.going-further-label').closest('[aria-hidden=true]') !== null} : null}))""")
+        for h in report:
+            assert h["timed"] != h["further"], (
+                f"{path}: heading {h['text']!r} " + ("goes further but links the video" if h["timed"]
+                                                      else "has no ▶ time and is not marked Going further"))
+            if h["own"]:
+                marked += 1
+                assert h["label"] and h["label"]["shown"] and not h["label"]["hidden"], (
+                    f"{path}: the Going further heading {h['text']!r} shows no label a screen reader reads")
+                assert h["label"]["text"].strip().lower() == "going further", h["label"]
+    assert marked, "no notebook page has a Going further section: the check saw nothing"
 
 
 def heading_link(page, anchor):

@@ -60,6 +60,7 @@ def mark_going_further(app, doctree):
         if text is None or not text.astext().lstrip().startswith(GOING_FURTHER.strip()):
             continue
         rest = text.astext().lstrip()[len(GOING_FURTHER):]
+        rest = rest[:1].upper() + rest[1:]  # after the label, the title starts a phrase of its own
         label = nodes.inline("", GOING_FURTHER.split(":")[0], classes=["going-further-label"])
         colon = nodes.inline("", ": ", classes=["going-further-colon"])
         text.parent.replace(text, [label, colon, nodes.Text(rest)])

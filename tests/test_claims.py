@@ -50,7 +50,7 @@ STATES_NUMBER = re.compile(r"^[^.;:\n]{0,40}?(?:=|≈|\bis\b|\bequals\b)\s*(?:ab
 OPERAND = r"[-−(]*(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)[²³]?\)*"
 SIDE = rf"{OPERAND}(?:\s*[-+×·*/−]\s*{OPERAND})*"
 CHAIN = re.compile(rf"{SIDE}(?:\s*(?:=|≈)\s*{SIDE})+")
-NOT_RESULTS = re.compile(r"^```[\s\S]*?^```|^#.*$|\[▶ [\d:]+\]\([^)]*\)|\]\([^)]*\)|<a id=[^>]*></a>|"
+NOT_RESULTS = re.compile(r"^```[\s\S]*?^```|^#.*$|\[▶[\s\u00a0][\d:]+\]\([^)]*\)|\]\([^)]*\)|<a id=[^>]*></a>|"
                          r"<summary>[^<]*</summary>|^\s*\d+\.\s|\b\d\d:\d\d(?::\d\d)?\b|\b\d\d ·|"
                          r"\b\d+-(?:bit|point)\b|"
                          r"\bPython \d+(?:\.\d+)*(?:[–-]\d+\.\d+)?", re.M)
@@ -376,7 +376,7 @@ def test_a_sentence_that_quotes_the_video_is_not_checked_but_says_so():
 
 
 def test_numbers_that_are_not_results_need_no_exemption():
-    assert not read("1. In notebook 05 at [▶ 00:47:10](https://youtube.com/watch?v=x&t=2830s), "
+    assert not read("1. In notebook 05 at [▶\u00a000:47:10](https://youtube.com/watch?v=x&t=2830s), "
                     "with Python 3.12, a 64-bit float and a 2-16-16-1 network")
 
 

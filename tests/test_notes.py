@@ -13,7 +13,10 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def section_times(text, level="## "):
-    return {course.timecodes(line)[0]: line for line in course.headings(text) if line.startswith(level)}
+    """The lecture sections of `text` at `level`, by time: sections beyond the lecture (`Going further: ...`,
+    and what is under them) have no time, and the notes follow the lecture's moments, not them."""
+    kinds = course.heading_kinds(course.headings(text))
+    return {course.timecodes(line)[0]: line for line, kind in kinds if line.startswith(level) and kind == "lecture"}
 
 
 def anchors(nb):

@@ -28,14 +28,43 @@ def markdown(nb):
     return [(course.where(nb, book, i), c) for i, c in enumerate(book.cells) if c.cell_type == "markdown"]
 
 
-@per_notebook
-def test_every_heading_carries_a_video_link_inside_the_notebooks_range(nb):
-    for where, cell in markdown(nb):
-        for line in course.headings(cell.source):
+def heading_problems(nb):
+    """What is wrong with `nb`'s headings, one line each. A heading is either a lecture heading, with
+    exactly one ▶ link to a moment inside the notebook's range, or a section beyond the lecture: a
+    title starting `Going further: `, or a deeper heading under one, and then no ▶ at all."""
+    cells = markdown(nb)
+    lines = [(where, line) for where, cell in cells for line in course.headings(cell.source)]
+    kinds = course.heading_kinds([line for _, line in lines])
+    problems = []
+    for (where, line), (_, kind) in zip(lines, kinds):
+        title = course.heading_title(line)
+        try:
             times = course.timecodes(line)
-            assert len(times) == 1, f"{where}: heading without exactly one video link: {line!r}"
-            assert nb.start <= times[0] < nb.end, (
-                f"{where}: {line!r} lies outside the notebook's range {course.hms(nb.start)}-{course.hms(nb.end)}")
+        except ValueError as malformed:
+            problems.append(f"{where}: {title!r}: {malformed}")
+            continue
+        if kind == "further" and times:
+            own = title.startswith(course.GOING_FURTHER)
+            problems.append(f"{where}: {title!r} " + (
+                "goes beyond the lecture, so its heading carries no ▶; link the lecture's moment in its first "
+                "paragraph instead" if own else "is part of the Going further section above it, so it carries "
+                "no ▶; make it a `##` heading if the lecture does it at that moment"))
+        elif kind == "lecture" and not times:
+            problems.append(f"notebooks/{nb.file}: heading {title!r} ({where}) has no ▶ link: end it with "
+                            f"`{course.timecode(nb.start)}` at the moment the video does it, or, if the lecture does not "
+                            f"do it, start its title with `{course.GOING_FURTHER}`")
+        elif kind == "lecture" and len(times) > 1:
+            problems.append(f"{where}: {title!r} has {len(times)} ▶ links; a heading has exactly one")
+        elif kind == "lecture" and not nb.start <= times[0] < nb.end:
+            problems.append(f"{where}: {title!r} links {course.hms(times[0])}, outside the notebook's range "
+                            f"{course.hms(nb.start)}-{course.hms(nb.end)}")
+    return problems
+
+
+@per_notebook
+def test_every_heading_is_a_lecture_moment_or_says_it_goes_further(nb):
+    problems = heading_problems(nb)
+    assert not problems, "\n".join(problems)
 
 
 def test_heading_times_never_go_back_through_the_course():

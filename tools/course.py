@@ -37,12 +37,20 @@ def video_url(t):
     return f"https://youtube.com/watch?v={VIDEO['id']}&t={t}s"
 
 
+NBSP = "\u00a0"  # a no-break space: "▶" and its time never part at the end of a line
+
+
 def timecode(t):
-    """The link every section heading carries: `[▶ 00:24:58](https://...&t=1498s)`."""
-    return f"[▶ {hms(t)}]({video_url(t)})"
+    """The link every lecture section's heading carries: `[▶ 00:24:58](https://...&t=1498s)`, where the
+    space after ▶ is a no-break space (NBSP), so that JupyterLab, GitHub and the site never wrap
+    the ▶ away from its time. Contributors may type a plain space: `make sync` rewrites it."""
+    return f"[▶{NBSP}{hms(t)}]({video_url(t)})"
 
 
-TIMECODE = re.compile(r"\[▶ (\d\d:\d\d:\d\d)\]\(https://youtube\.com/watch\?v=([\w-]+)&t=(\d+)s\)")
+TIMECODE = re.compile(r"\[▶\u00a0(\d\d:\d\d:\d\d)\]\(https://youtube\.com/watch\?v=([\w-]+)&t=(\d+)s\)")
+# The same link typed with a plain space (or spaces, or `&nbsp;`) between ▶ and the time: `make sync`
+# rewrites it into the form above (canonical()).
+LOOSE_TIMECODE = re.compile(r"\[▶(?:[ \t]+|&nbsp;|&#160;|&#xa0;|\u00a0[ \t]+)(\d\d:\d\d:\d\d)\]\((https://youtube\.com/watch\?v=[\w-]+&t=\d+s)\)")
 ANY_VIDEO_LINK = re.compile(r"\]\([^)]*(?:youtube\.com|youtu\.be)[^)]*\)")
 ANCHOR = re.compile(r'<a id="([^"]*)"></a>')
 # Code lines stay within 88 columns: what a 1366 px screen shows beside JupyterLab's prompts
@@ -50,11 +58,19 @@ ANCHOR = re.compile(r'<a id="([^"]*)"></a>')
 CODE_WIDTH = 88
 
 
+def canonical(text):
+    """`text` with every ▶ link typed with a plain space written with the no-break space."""
+    return LOOSE_TIMECODE.sub(lambda m: f"[▶{NBSP}{m[1]}]({m[2]})", text)
+
+
 def timecodes(text):
     """The seconds of every video link in `text`; ValueError naming the first malformed one."""
     found = TIMECODE.findall(text)
     if len(found) != len(ANY_VIDEO_LINK.findall(text)):
-        raise ValueError(f"a video link is not of the form {timecode(1498)}")
+        if canonical(text) != text:
+            raise ValueError("a ▶ link has a plain space before its time; run `make sync`, which writes "
+                             "the no-break space that keeps ▶ and the time on one line")
+        raise ValueError(f"a video link is not of the form {timecode(1498)} (▶, a no-break space, the time)")
     for shown, video, t in found:
         if video != VIDEO["id"] or seconds(shown) != int(t):
             raise ValueError(f"[▶ {shown}] links to video {video} at {t} s")
@@ -74,7 +90,30 @@ def headings(text):
 
 def heading_title(line):
     """`## <a id="x"></a>Drawing the graph [▶ 00:24:58](...)` -> `Drawing the graph`."""
-    return TIMECODE.sub("", ANCHOR.sub("", line)).strip("# ").strip()
+    return TIMECODE.sub("", LOOSE_TIMECODE.sub("", ANCHOR.sub("", line))).strip("# ").strip()
+
+
+GOING_FURTHER = "Going further: "
+NOT_LECTURE = ("Recap", "Questions")  # the closing sections: lecture headings, but no lecture prose
+
+
+def heading_level(line):
+    return len(line) - len(line.lstrip("#"))
+
+
+def heading_kinds(lines):
+    """(line, kind) for each heading line, in order: kind is "further" for a section beyond the lecture,
+    a heading whose title starts with `Going further: ` and every deeper heading under it (until a
+    heading of its level or higher), and "lecture" for every other one."""
+    kinds, further_level = [], None
+    for line in lines:
+        level = heading_level(line)
+        if further_level is not None and level > further_level:
+            kinds.append((line, "further"))
+            continue
+        further_level = level if heading_title(line).startswith(GOING_FURTHER) else None
+        kinds.append((line, "lecture" if further_level is None else "further"))
+    return kinds
 
 
 def slug(title):

@@ -1,6 +1,8 @@
 """Plant known defects, one at a time, in a scratch copy of the course, and report which checks catch them.
 
     python tools/mutants.py [NAME ...]     all mutants, or those named; exit 1 if any goes uncaught
+    python tools/mutants.py NAME -- ARGS   the same, with only the checks pytest ARGS choose (say
+                                           `-- tests/test_pace.py`), to prove one check quickly
 
 Each mutant edits the scratch copy the way a slip would: in a cell's code (then the notebook is
 re-executed with the project's own command, so stored outputs agree with the bug), in the prose,
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from course import ROOT, course, exercises
+from course import ROOT, course, exercises, timecode
 
 NB = {nb.number: f"notebooks/{nb.file}" for nb in course()}
 EX = {ex.number: ex.path.relative_to(ROOT).as_posix() for ex in exercises()}  # the teacher's versions
@@ -265,6 +267,10 @@ def wrong_answer(notebook, pattern, replacement):
     return plant
 
 
+# A paragraph that says nothing new, as prose that outgrows the video does (no numbers, no claims).
+PADDING = " ".join(["A leaf is made directly, not computed from other tensors, and by default it asks for no gradient,"
+                    " which saves work where nobody needs one."] * 14)
+
 MUTANTS = {
     "05 x1.grad with the wrong factor": in_code(NB[5], r"x1\.grad = w1\.data \* x1w1\.grad", "x1.grad = x1.data * x1w1.grad"),
     "05 tanh step 1 - o.data": in_code(NB[5], r"\(1 - o\.data ?\*\* ?2\)", "(1 - o.data)"),
@@ -388,6 +394,15 @@ MUTANTS = {
         NB[11], r"for k in range\(2, 5\)", "wrong-on-purpose"),
     "11 the lecture's loop resets the gradients, still tagged wrong-on-purpose": in_code(
         NB[11], r"(    # backward pass\n)(    loss\.backward\(\))", r"\1    for p in n.parameters():\n        p.grad = 0.0\n\2"),
+    # issue 16: going further and pace
+    "07 a Going further heading gets its ▶ back": in_markdown(
+        NB[7], r"(### <a id=\"going-further-deep-graphs[^\n]*?limit)\n", lambda m: f"{m[1]} {timecode(4942)}\n"),
+    "08 a lecture heading loses its ▶": in_markdown(NB[8], r"(The power rule) \[▶[^\]]*\]\([^)]*\)", lambda m: m[1]),
+    "09 a lecture section padded with prose": in_markdown(
+        NB[9], r"(Leaves that require gradients[^\n]*\n)", lambda m: m[1] + "\n" + PADDING + "\n"),
+    "07 a ▶ link typed with a plain space": in_markdown(NB[7], "▶\u00a0(01:18:17)", lambda m: f"▶ {m[1]}"),
+    "notes 07: a ▶ link typed with a plain space": replace_in(
+        "transcript/07-backward-whole-graph.md", "[▶\u00a001:18:17]", "[▶ 01:18:17]"),
 }
 
 
@@ -396,7 +411,7 @@ def caught_by(output):
     return sorted({re.sub(r"\[.*", "", f).replace("::", " ") for f in failed})
 
 
-def try_mutant(name, plant):
+def try_mutant(name, plant, checks=()):
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "course"
         shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(".venv*", ".git", "build", "student", "__pycache__"))
@@ -404,19 +419,23 @@ def try_mutant(name, plant):
             plant(scratch)
         except NotFound as problem:
             return "NOT PLANTED", str(problem)
-        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", "-x", "-rf"],
-                             cwd=scratch, capture_output=True, text=True)
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadscope", "-x", "-rf",
+                              *checks], cwd=scratch, capture_output=True, text=True)
         if run.returncode == 0:
             return "MISSED", "the validation passed"
         return "caught", "; ".join(caught_by(run.stdout)[:3]) or run.stdout.strip().splitlines()[-1]
 
 
-def main(names):
+def main(args):
+    names, checks = (args[:args.index("--")], args[args.index("--") + 1:]) if "--" in args else (args, [])
+    unknown = [n for n in names if n not in MUTANTS]
+    if unknown:
+        sys.exit(f"no such mutant: {', '.join(unknown)}")
     chosen = {n: m for n, m in MUTANTS.items() if not names or n in names}
     began, holes = time.perf_counter(), 0
     print("| planted defect | result | caught by |\n| --- | --- | --- |")
     for name, plant in chosen.items():
-        result, detail = try_mutant(name, plant)
+        result, detail = try_mutant(name, plant, checks)
         holes += result != "caught"
         print(f"| {name} | {result} | {detail} |", flush=True)
     print(f"\n{len(chosen) - holes} of {len(chosen)} caught in {time.perf_counter() - began:.0f} s")

@@ -8,16 +8,19 @@ as `_static/sections.js`, and its search page ranks them the same way (site/_sta
 mirrors `rank` below: keep the two in step).
 
 A section is a `##`/`###` heading with its ▶ time, and everything up to the next such heading
-(prose and code of a notebook, bullet points of the notes).
+(prose and code of a notebook, bullet points of the notes). A section beyond the lecture (a heading
+`Going further: ...`, and the headings under it) has no ▶ in its heading: it is found all the same,
+marked `further`, at the moment where its own text first links the lecture (where the lecture
+mentions the topic), or else at the time of the lecture section it follows.
 """
 import re
 import sys
 
-from course import ROOT, TIMECODE, course, hms, read, slug, video_url
+from course import GOING_FURTHER, ROOT, TIMECODE, course, hms, read, slug, video_url
 
 HEADING = re.compile(r"^(#{1,3}) (.*)$")
 STOPWORDS = {"a", "an", "the", "of", "to", "in", "and", "or", "is", "how", "what", "why", "do", "does"}
-TIME_IN_HEADING = re.compile(r"▶ \d\d:\d\d:\d\d")
+TIME_IN_HEADING = re.compile(r"▶\s*\d\d:\d\d:\d\d")  # as the page shows it: ▶, a no-break space, the time
 
 
 def words(text):
@@ -42,21 +45,31 @@ def heading_slug(text):
 
 def _split(lines, where, page, kind):
     """Sections of a markdown text given as (line, from_code) pairs."""
-    found, current = [], None
+    found, current, further_level, lecture_t = [], None, None, None
     for line, code in lines:
         match = None if code else HEADING.match(line)
-        times = TIMECODE.findall(line) if match else []
-        if match and len(match[1]) >= 2 and times:
-            title = title_of(line)
-            current = {"title": title, "t": int(times[0][2]), "u": f"{where}#{slug(title)}",
-                       "page": page, "kind": kind, "text": []}
+        if not match:
+            if current is not None:
+                current["text"].append(line)
+            continue
+        level, title, times = len(match[1]), title_of(line), TIMECODE.findall(line)
+        if further_level is None or level <= further_level:  # a Going further section ends here
+            further_level = level if title.startswith(GOING_FURTHER) else None
+        further = further_level is not None and level >= 2
+        current = None  # a heading without a time (the page title) starts no section
+        if level >= 2 and (times or further):
+            t = None if further else int(times[0][2])
+            current = {"title": title, "t": t, "u": f"{where}#{slug(title)}", "page": page, "kind": kind,
+                       "further": further, "after": lecture_t, "text": []}
             found.append(current)
-        elif match:
-            current = None  # a heading without a time (the page title) starts no section
-        elif current is not None:
-            current["text"].append(line)
+            lecture_t = t if t is not None else lecture_t
     for section in found:
-        section["words"] = words(section["title"]) + " | " + words("\n".join(section.pop("text")))
+        text = "\n".join(section.pop("text"))
+        after = section.pop("after")
+        if section["t"] is None:  # beyond the lecture: where its text links the lecture, or where it follows it
+            linked = TIMECODE.findall(text)
+            section["t"] = int(linked[0][2]) if linked else (after or 0)
+        section["words"] = words(section["title"]) + " | " + words(text)
     return found
 
 
@@ -118,7 +131,8 @@ def main(args):
         print(f"Nothing in the notebooks or notes matches {query!r}.")
         return 1
     for s in hits:
-        print(f"▶ {hms(s['t'])}  {s['title']}\n"
+        beyond = "  (beyond the lecture: read it after watching)" if s.get("further") else ""
+        print(f"▶ {hms(s['t'])}  {s['title']}{beyond}\n"
               f"    {s['page']}: {s['u']}\n"
               f"    video: {video_url(s['t'])}")
     return 0

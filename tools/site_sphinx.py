@@ -10,6 +10,9 @@
   SVG's own `aria-label`, `<desc>` or `<title>` when the notebook wrote one, otherwise one read
   from the picture: a graph's values and operations in order ("a times b gives e, ..."), a plot's
   title, axes and series;
+- marks every section beyond the lecture (a heading `Going further: ...`, and the sections under it):
+  the section gets the class `going-further` and its heading's first words become a label, the
+  words themselves kept (so screen readers say them), styled as a badge by site/_static/course.css;
 - writes `_static/sections.js`, every section of the course with its video time, for the search
   page's "moments" (site/_static/moments.js) and for `make find` (tools/search.py).
 """
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from course import ANCHOR, ROOT, TIMECODE, VIDEO, course
+from course import ANCHOR, GOING_FURTHER, ROOT, TIMECODE, VIDEO, course
 from search import sections
 
 OPENING = re.compile(r'<a id="[^"]*">')
@@ -43,6 +46,24 @@ def drop_heading_anchors(app, doctree):
         if section.get("slug") in section["ids"]:
             section["ids"].remove(section["slug"])
             section["ids"].insert(0, section["slug"])
+
+
+def mark_going_further(app, doctree):
+    """A section whose title starts with `Going further: `: class `going-further` on the section, and
+    `Going further` as a label in its heading (the colon kept for screen readers, hidden on screen)."""
+    for section in doctree.findall(nodes.section):
+        title = section.next_node(nodes.title)
+        if title is None or title.parent is not section or not title.astext().startswith(GOING_FURTHER):
+            continue
+        section["classes"].append("going-further")
+        text = next((t for t in title.findall(nodes.Text) if t.astext().strip()), None)
+        if text is None or not text.astext().lstrip().startswith(GOING_FURTHER.strip()):
+            continue
+        rest = text.astext().lstrip()[len(GOING_FURTHER):]
+        rest = rest[:1].upper() + rest[1:]  # after the label, the title starts a phrase of its own
+        label = nodes.inline("", GOING_FURTHER.split(":")[0], classes=["going-further-label"])
+        colon = nodes.inline("", ": ", classes=["going-further-colon"])
+        text.parent.replace(text, [label, colon, nodes.Text(rest)])
 
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -272,5 +293,6 @@ def finish(app, exception):
 def setup(app):
     app.connect("doctree-read", drop_heading_anchors, priority=400)  # before the contents are collected
     app.connect("doctree-read", describe_pictures)
+    app.connect("doctree-read", mark_going_further)
     app.connect("build-finished", finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

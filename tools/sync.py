@@ -9,7 +9,9 @@ Generated cells are found by their tags: `course-header`, `course-footer`, `cour
 A code cell tagged `keep:NAME` hands its code on to every later notebook: the inherited cell of
 a notebook is the latest `keep:NAME` block of each NAME from the notebooks before it, in the
 order the names first appeared. Every `##`/`###` heading starts with an anchor, `<a id="SLUG"></a>`,
-so that study notes and other pages can link to the section itself.
+so that study notes and other pages can link to the section itself. Every ▶ link, in a notebook's
+markdown and in the study notes, has a no-break space between ▶ and its time, so the two never part
+at the end of a line: one typed with a plain space is rewritten that way.
 
 The exercise notebooks (listed under [[exercise]] in course.toml) are written by teachers in
 teachers/source/ID/ID.ipynb (nbgrader's source folder), with the solutions. They get a header, naming
@@ -23,13 +25,14 @@ import sys
 
 import nbformat
 
-from course import (BRANCH, CODE_WIDTH, EXERCISES, README, REPO, ROOT, VIDEO, Notebook, course, exercises, headings,
+from course import (BRANCH, CODE_WIDTH, EXERCISES, README, REPO, ROOT, VIDEO, Notebook, canonical, course, exercises, headings,
                     heading_title, pick, python_ast, slug, tags, timecode, used_blocks)
 
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 EXERCISES_START, EXERCISES_END = "<!-- exercises:start -->", "<!-- exercises:end -->"
 REPOSITORY_URL = f"https://github.com/{REPO}/blob/{BRANCH}/"
 SYNC_HINT = "run `make sync` to regenerate it"
+LOOSE_LINK = "a ▶ link has a plain space before its time (the no-break space keeps them on one line)"
 GENERATED = ("course-header", "course-footer", "course-inherited")
 # The inherited cell starts folded: Colab shows its #@title line as a form, JupyterLab and VS Code
 # show only that first line until it is clicked. The line says what the cell holds.
@@ -184,6 +187,7 @@ def stale(notebooks=None, fix=False):
     problems = []
     for nb in [n for n in everything if n.exists()] if notebooks is None else notebooks:
         problems += stale_book(nb.path, f"notebooks/{nb.file}", expected_cells(nb, everything), fix)
+        problems += stale_notes(nb, fix)
     problems += stale_exercises(fix)
     for what, start, end, table in [("chapter", TABLE_START, TABLE_END, chapter_table(everything)),
                                     ("exercises", EXERCISES_START, EXERCISES_END, exercise_table())]:
@@ -210,6 +214,14 @@ def stale_book(path, shown, expected, fix):
             if fix:
                 install(book, tag, text)
                 changed = True
+    loose = [index for index, cell in enumerate(book.cells)
+             if cell.cell_type == "markdown" and canonical(cell.source) != cell.source]
+    if loose:
+        problems.append(f"{shown} cell {', '.join(map(str, loose))}: {LOOSE_LINK}; {SYNC_HINT}")
+        if fix:
+            for index in loose:
+                book.cells[index].source = canonical(book.cells[index].source)
+            changed = True
     for index, cell in enumerate(book.cells):
         if cell.cell_type == "markdown" and not set(GENERATED) & set(tags(cell)) and anchored(cell.source) != cell.source:
             problems.append(f"{shown} cell {index}: a section heading lacks its anchor; {SYNC_HINT}")
@@ -219,6 +231,16 @@ def stale_book(path, shown, expected, fix):
     if changed:
         nbformat.write(book, path)
     return problems
+
+
+def stale_notes(nb, fix):
+    """A study-notes file's ▶ links typed with a plain space (rewritten with the no-break space)."""
+    path = ROOT / nb.notes
+    if not path.exists() or canonical(path.read_text()) == path.read_text():
+        return []
+    if fix:
+        path.write_text(canonical(path.read_text()))
+    return [f"{nb.notes}: {LOOSE_LINK}; {SYNC_HINT}"]
 
 
 def stale_exercises(fix=False):

@@ -60,11 +60,19 @@
       const video = document.createElement("a");
       video.href = "https://youtube.com/watch?v=" + (window.COURSE_VIDEO || "") + "&t=" + s.t + "s";
       video.className = "moment-time";
-      video.textContent = "▶ " + hms(s.t);
+      video.textContent = "▶\u00a0" + hms(s.t);
       const where = document.createElement("span");
       where.className = "moment-page";
       where.textContent = " · " + s.page;
-      item.append(video, " ", link, where);
+      item.append(video, " ", link);
+      // A section beyond the lecture: its title says so; the mark makes it seen at a glance.
+      if (s.further) {
+        const mark = document.createElement("span");
+        mark.className = "moment-further";
+        mark.textContent = "beyond the lecture";
+        item.append(" ", mark);
+      }
+      item.append(where);
       list.appendChild(item);
     });
     box.appendChild(list);

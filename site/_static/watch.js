@@ -45,7 +45,9 @@
   }
   function videoLink(t) { return "https://youtube.com/watch?v=" + VIDEO + "&t=" + Math.floor(t) + "s"; }
 
-  // The page's sections with their times: each heading that carries a ▶ link, in page order.
+  // The page's sections with their times: each heading that carries a ▶ link, in page order. A section
+  // beyond the lecture ("Going further: ...") has none in its heading: it is no moment of the video,
+  // and while the video plays on, the lecture section before it stays the one highlighted.
   function sections() {
     const found = [];
     article().querySelectorAll("h1, h2, h3").forEach(function (h) {
@@ -96,7 +98,7 @@
     if (!at) return;
     const link = box.querySelector("a");
     link.href = root() + at.u;
-    link.textContent = "Notes ▶ " + hms(at.t);
+    link.textContent = "Notes ▶\u00a0" + hms(at.t);
     box.querySelector(".watch-note-text").textContent = " " + at.text;
   }
 
@@ -328,7 +330,7 @@
     box.className = "watch-continue";
     const link = document.createElement("a");
     link.href = root() + last.page + "?t=" + last.t + (last.anchor ? "#" + last.anchor : "");
-    link.textContent = last.title + (last.section ? " · " + last.section : "") + " · ▶ " + hms(last.t);
+    link.textContent = last.title + (last.section ? " · " + last.section : "") + " · ▶\u00a0" + hms(last.t);
     box.append("Continue where you left off: ", link);
     article().prepend(box);
   }

@@ -14,7 +14,8 @@ from search import words  # noqa: E402
 
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html") if "_static" not in p.parts)
 CONTENT = [p for p in PAGES if p.startswith(("notebooks/", "transcript/"))]
-QUERIES = ["tanh", "topological sort", "chain rule", "zero grad", "learning rate", "radd", "PyTorch"]
+QUERIES = ["tanh", "topological sort", "chain rule", "zero grad", "learning rate", "radd", "PyTorch",
+           "recursion limit"]
 API = "https://www.youtube.com/iframe_api"
 
 # A stand-in for YouTube's iframe API: records seekTo, reports the time the test sets.
@@ -144,7 +145,7 @@ def test_search_finds_the_moment(watched, query):
     page = watched.open(f"search.html?q={query}")
     page.wait_for_selector("#course-moments li", timeout=10000)
     first = page.locator("#course-moments li").first
-    assert re.search(r"▶ \d\d:\d\d:\d\d", first.inner_text())
+    assert re.search(r"▶\s\d\d:\d\d:\d\d", first.inner_text())
     page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=15000)
     first.locator("a:not(.moment-time)").click()
     page.wait_for_load_state("load")
@@ -152,11 +153,67 @@ def test_search_finds_the_moment(watched, query):
     section = page.locator(f"[id='{anchor}']")
     assert section.count() == 1, f"the hit for {query!r} leads to no section ({page.url})"
     heading = section.locator("h1, h2, h3").first
-    assert re.search(r"▶ \d\d:\d\d:\d\d", heading.inner_text()), "the section's heading shows no video time"
+    further = section.evaluate("s => s.closest('section.going-further') !== null")
+    assert further or re.search(r"▶\s\d\d:\d\d:\d\d", heading.inner_text()), (
+        "the section's heading shows no video time, and it is not marked as going beyond the lecture")
     said = words(section.inner_text())
     for term in words(query).split():
         assert re.search(r"\b" + term, said), f"the section found for {query!r} does not say {term!r}"
     assert not watched.external and not watched.errors
+
+
+# Issue 16: sections beyond the lecture ("Going further: ...") carry no ▶ and are marked as such.
+HEADINGS = """() => [...document.querySelectorAll('article.bd-article section > h2, article.bd-article section > h3')]
+  .map(h => {
+    const label = h.querySelector('.going-further-label');
+    return {text: h.innerText, timed: h.querySelector("a[href*='youtube.com/watch']") !== null,
+            further: h.parentElement.closest('section.going-further') !== null,
+            own: h.parentElement.classList.contains('going-further'),
+            label: label ? {text: label.innerText, shown: label.getBoundingClientRect().width > 0,
+                            hidden: label.closest('[aria-hidden=true]') !== null} : null};
+  })"""
+
+
+def heading_faults(path, report):
+    """What is wrong with a page's headings: a lecture heading without its ▶, a Going further one with
+    one, or a Going further section whose label is not shown, or not read out."""
+    faults = []
+    for h in report:
+        if h["timed"] == h["further"]:
+            faults.append(f"{path}: heading {h['text']!r} " + ("goes further but links the video" if h["timed"]
+                                                              else "has no ▶ time and is not marked Going further"))
+        if h["own"] and not (h["label"] and h["label"]["shown"] and not h["label"]["hidden"]
+                             and h["label"]["text"].strip().lower() == "going further"):
+            faults.append(f"{path}: the Going further heading {h['text']!r} shows no label a screen reader reads")
+    return faults
+
+
+def test_every_heading_has_its_moment_or_says_it_goes_further(watched):
+    marked = 0
+    for path in [p for p in PAGES if p.startswith("notebooks/")]:
+        report = watched.open(path).evaluate(HEADINGS)
+        assert not heading_faults(path, report), "\n".join(heading_faults(path, report))
+        marked += sum(h["own"] for h in report)
+    assert marked, "no notebook page has a Going further section: the check saw nothing"
+
+
+def test_planted_heading_defects_are_caught(watched):
+    """A lecture heading that lost its ▶, a Going further heading given one, a label hidden from
+    screen readers: each, planted in the page, is reported."""
+    page = watched.open("notebooks/07-backward-whole-graph.html")
+    assert not heading_faults("07", page.evaluate(HEADINGS))
+    plants = {
+        "has no ▶ time": "document.querySelector(\"section > h3 a[href*='youtube.com/watch']\").remove()",
+        "goes further but links the video": "document.querySelector('section.going-further > h3').append("
+                                            "Object.assign(document.createElement('a'), {href: "
+                                            "'https://youtube.com/watch?v=VMj-3S1tku0&t=4942s', textContent: 'x'}))",
+        "no label a screen reader reads": "document.querySelector('.going-further-label').setAttribute('aria-hidden', 'true')",
+    }
+    for expected, plant in plants.items():
+        page = watched.open("notebooks/07-backward-whole-graph.html")
+        page.evaluate(plant)
+        found = heading_faults("07", page.evaluate(HEADINGS))
+        assert any(expected in f for f in found), f"planted {expected!r} not caught: {found}"
 
 
 def heading_link(page, anchor):

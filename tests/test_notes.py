@@ -13,7 +13,8 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def section_times(text, level="## "):
-    return {course.timecodes(line)[0]: line for line in course.headings(text) if line.startswith(level)}
+    return {course.timecodes(line)[0]: line for line in course.headings(text)
+            if line.startswith(level) and course.timecodes(line)}  # not a Going further section
 
 
 def anchors(nb):

@@ -27,11 +27,23 @@ def markdown(nb):
     return [(course.where(nb, book, i), c) for i, c in enumerate(book.cells) if c.cell_type == "markdown"]
 
 
+GOING_FURTHER = "Going further: "
+
+
 @per_notebook
 def test_every_heading_carries_a_video_link_inside_the_notebooks_range(nb):
+    """A lecture section links its moment of the video; a section beyond the lecture, titled
+    `Going further: ...` (and every ### under such a ##), carries no link in its heading."""
+    beyond = False
     for where, cell in markdown(nb):
         for line in course.headings(cell.source):
+            title = course.heading_title(line)
+            if not line.startswith("### "):
+                beyond = title.startswith(GOING_FURTHER)
             times = course.timecodes(line)
+            if beyond or title.startswith(GOING_FURTHER):
+                assert not times, f"{where}: {line!r} goes beyond the lecture: no video link in its heading"
+                continue
             assert len(times) == 1, f"{where}: heading without exactly one video link: {line!r}"
             assert nb.start <= times[0] < nb.end, (
                 f"{where}: {line!r} lies outside the notebook's range {course.hms(nb.start)}-{course.hms(nb.end)}")

@@ -202,6 +202,30 @@ def test_value_agrees_with_pytorch(imports, cell):
         assert not problems, "\n".join(problems[:10])
 
 
+# issue 16: notebook 12. A faster engine must not change what backward() means.
+def test_a_second_backward_adds_a_second_round():
+    """backward() only adds into .grad: called twice on one graph it adds twice (notebook 07 shows
+    it), where an engine that let go of its graph after one pass would refuse or add nothing."""
+    problems = []
+    for param in value_cells():
+        imports, cell = param.values
+        Value = load(imports, cell)
+        if not hasattr(Value, "backward") or "wrong-on-purpose" in course.tags(cell):
+            continue
+        a, b = Value(3.0), Value(-2.0)
+        c = a * b
+        try:
+            c.backward()
+            c.backward()
+        except Exception as error:
+            problems.append(f"{param.id}: a second backward() raised {type(error).__name__}: {error}")
+            continue
+        if not (math.isclose(a.grad, 2 * b.data) and math.isclose(b.grad, 2 * a.data)):
+            problems.append(f"{param.id}: after two backward() calls on c = a * b, a.grad {a.grad!r} "
+                            f"and b.grad {b.grad!r}, not twice one pass's gradients")
+    assert not problems, "\n".join(problems)
+
+
 def test_the_checker_catches_a_wrong_gradient():
     """A deliberately broken Value (overwriting instead of adding gradients) must be caught."""
     class Broken:

@@ -20,7 +20,7 @@
   const NARROW = 960;  // px: at or below this the dock is always above the text
   let player = null, ready = false, pending = null, current = null, dock = null, failTimer = null;
   let failed = false;  // the player cannot be had here (offline, or a page opened from a file)
-  let noteShown = null;
+  let noteShown = null, sizer = null;
   let state = load(sessionStorage, KEY);
 
   function load(store, key) {
@@ -180,6 +180,14 @@
     }
   }
 
+  // The dock's height, when it is above the page (else 0): the page starts below it (course.css).
+  function measure() {
+    const style = document.documentElement.style;
+    if (!dock) { style.removeProperty("--watch-h"); return; }
+    const box = dock.getBoundingClientRect();
+    style.setProperty("--watch-h", (box.left < 2 ? Math.ceil(box.height) : 0) + "px");
+  }
+
   function layout(where) {
     state.layout = where; save();
     document.body.classList.toggle("watch-beside", where === "beside");
@@ -281,6 +289,8 @@
     dock.querySelector(".watch-close").addEventListener("click", function () { close(true); });
     layout(state.layout || (window.innerWidth >= 1000 ? "beside" : "above"));
     document.body.classList.add("watch-docked");
+    measure();
+    if (window.ResizeObserver) { sizer = new ResizeObserver(measure); sizer.observe(dock); }
     toggleButton();
     say("The lecture video is docked. The ▶ links now play it here.");
     if (focus) dock.focus();
@@ -290,10 +300,12 @@
   function close(returnFocus) {
     if (player && ready && player.destroy) player.destroy();
     if (dock) dock.remove();
-    dock = null; player = null; ready = false; pending = null; failed = false; noteShown = null;
+    if (sizer) sizer.disconnect();
+    dock = null; sizer = null; player = null; ready = false; pending = null; failed = false; noteShown = null;
     clearTimeout(failTimer);
     state.docked = false; state.playing = false; save();
     document.body.classList.remove("watch-docked", "watch-beside", "watch-above");
+    measure();
     if (current) current.classList.remove("watch-now");
     current = null;
     toggleButton();
@@ -367,7 +379,7 @@
       }
     });
     document.addEventListener("keydown", keys);
-    window.addEventListener("resize", layoutButton);
+    window.addEventListener("resize", function () { layoutButton(); measure(); });
 
     setInterval(function () {
       if (!player || !ready || !player.getPlayerState) return;

@@ -23,6 +23,7 @@ window.__fake = {seeks: [], time: 0, state: -1, ready: false};
 window.YT = {PlayerState: {PLAYING: 1, PAUSED: 2}, Player: function (id, options) {
   const box = document.getElementById(id);
   box.textContent = "stand-in player";
+  box.style.cssText += "background: #222; color: #eee; display: flex; align-items: center; justify-content: center";
   this.seekTo = function (t) { __fake.seeks.push(t); __fake.time = t; };
   this.playVideo = function () { __fake.state = 1; };
   this.pauseVideo = function () { __fake.state = 2; };

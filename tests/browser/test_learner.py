@@ -51,7 +51,10 @@ def said(page):
     return box.inner_text() if box.count() else ""
 
 
-def screenshot(page, name):
+def screenshot(watched, page, name):
+    """For a person to look at (build/site-test/): the real site only, not a planted defect."""
+    if watched.planted:
+        return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
@@ -88,8 +91,9 @@ def dock_keyboard(watched):
 
 def time_link(watched):
     """A ▶ link never takes the learner off the course: without the dock (on a page, and among the
-    search page's moments) it opens YouTube in a new tab; with the dock where the player cannot
-    play (here: offline), it opens a new tab too, and the dock says so."""
+    search page's moments) it opens YouTube in a new tab; with the dock while the player loads, it
+    starts the video there once it is ready; where the player cannot play (here: offline), it
+    opens a new tab; the dock says which."""
     found = []
 
     def click(page, where, link=None):
@@ -109,6 +113,17 @@ def time_link(watched):
     page = watched.open("search.html?q=tanh")
     if waits(page, "document.querySelector('#course-moments .moment-time')", 10000):
         click(page, "search", page.locator("#course-moments .moment-time").first)
+    watched.fakes[API] = FAKE_API.replace("}, 10);", "}, 1500);")  # a player slow to load
+    page = watched.open(PAGE)
+    page.click("#watch-toggle")
+    heading_link(page, LINK_SECTION).click()
+    if urlsplit(page.url).path != "/" + PAGE or len(watched.context.pages) > 1:
+        found.append("docked, loading: a ▶ link left the page")
+    elif LINK_AT not in said(page):
+        found.append(f"docked, loading: the dock does not say the video will start at {LINK_AT}: {said(page)!r}")
+    if not waits(page, "window.__fake && __fake.ready", 5000) or page.evaluate("__fake.seeks") != [1494]:
+        found.append(f"docked, loading: the video did not start at {LINK_AT} once ready")
+    watched.fakes.pop(API)
     page = watched.open(PAGE)
     page.click("#watch-toggle")  # the network is blocked: YouTube's player cannot be had
     if not waits(page, "/internet/.test(document.querySelector('#watch-dock .watch-message')?.textContent || '')", 20000):
@@ -174,7 +189,7 @@ def dock_layout(watched):
             page.set_viewport_size(PHONE)
         page.evaluate("window.scrollTo(0, 0)")
         page.wait_for_timeout(300)
-        screenshot(page, f"dock-{where}")
+        screenshot(watched, page, f"dock-{where}")
         look = page.evaluate(LOOK)
         shown = "above" if look["above"] else "beside"
         wanted = "Put it beside" if look["above"] else "Put it above"
@@ -337,6 +352,7 @@ def picture_viewer(watched):
     big = page.evaluate(width)
     if big < shown * 1.3:
         found.append(f"the picture opens at {big:.0f} px, not full size (on the page: {shown:.0f} px)")
+    screenshot(watched, page, "phone-picture")
     scroller = page.locator(".picture-viewer-scroll").bounding_box()
     page.mouse.move(scroller["x"] + scroller["width"] / 2, scroller["y"] + scroller["height"] / 2)
     page.mouse.wheel(120, 120)
@@ -346,10 +362,9 @@ def picture_viewer(watched):
     try:
         page.click(".picture-zoom-in", timeout=3000)
     except PlaywrightTimeout:
-        found.append("＋ cannot be pressed (something covers it)")
+        found.append("+ cannot be pressed (something covers it)")
     if not page.evaluate(width) > big * 1.2:
-        found.append("＋ does not zoom in")
-    screenshot(page, "phone-picture")
+        found.append("+ does not zoom in")
     page.keyboard.press("Escape")
     if page.locator("dialog.picture-viewer[open]").count():
         found.append("Escape does not close the picture")
@@ -510,6 +525,8 @@ PLANTED = [
     planted(time_link, "docked, offline: a ▶ link replaced",
             (WATCH, 'window.open(link.href, "_blank", "noopener");', "location.href = link.href;")),
     planted(time_link, "search: a ▶ link replaced", (MOMENTS, 'video.target = "_blank";', "")),
+    planted(time_link, "did not start at 00:24:54 once ready",
+            (WATCH, "if (pending !== null) { seek(pending); pending = null; }", "if (false) { }")),
     planted(time_link, "does not say the video opened",
             (WATCH, 'say("The video cannot play here, so it opened on YouTube in a new tab, at " + hms(t) + ".");', "")),
     planted(dock_returns, "though the video was not playing",

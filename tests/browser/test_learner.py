@@ -113,6 +113,8 @@ def time_link(watched):
     page = watched.open("search.html?q=tanh")
     if waits(page, "document.querySelector('#course-moments .moment-time')", 10000):
         click(page, "search", page.locator("#course-moments .moment-time").first)
+    else:
+        found.append("search: no moments listed for “tanh”")
     watched.fakes[API] = FAKE_API.replace("}, 10);", "}, 1500);")  # a player slow to load
     page = watched.open(PAGE)
     page.click("#watch-toggle")
@@ -124,6 +126,7 @@ def time_link(watched):
     if not waits(page, "window.__fake && __fake.ready", 5000) or page.evaluate("__fake.seeks") != [1494]:
         found.append(f"docked, loading: the video did not start at {LINK_AT} once ready")
     watched.fakes.pop(API)
+    page.evaluate("sessionStorage.clear()")  # the video played: the dock would come back by itself
     page = watched.open(PAGE)
     page.click("#watch-toggle")  # the network is blocked: YouTube's player cannot be had
     if not waits(page, "/internet/.test(document.querySelector('#watch-dock .watch-message')?.textContent || '')", 20000):

@@ -190,8 +190,14 @@
 
   function layout(where) {
     state.layout = where; save();
-    document.body.classList.toggle("watch-beside", where === "beside");
-    document.body.classList.toggle("watch-above", where === "above");
+    render();
+  }
+
+  // The layout shown: the learner's, except that on a narrow screen the dock is always above.
+  function render() {
+    const above = state.layout === "above" || window.innerWidth <= NARROW;
+    document.body.classList.toggle("watch-beside", !above);
+    document.body.classList.toggle("watch-above", above);
     layoutButton();
   }
 
@@ -379,7 +385,7 @@
       }
     });
     document.addEventListener("keydown", keys);
-    window.addEventListener("resize", function () { layoutButton(); measure(); });
+    window.addEventListener("resize", function () { if (dock) render(); measure(); });
 
     setInterval(function () {
       if (!player || !ready || !player.getPlayerState) return;

@@ -2,7 +2,7 @@
 // - a code block too wide for the screen can be scrolled from the keyboard (it becomes a Tab stop),
 //   the others are not Tab stops;
 // - on a phone, a tap on a graph or plot opens it full size in a viewer that scrolls and zooms
-//   (＋ and − buttons, or pinch), closed with ✕, Escape or the back gesture.
+//   (+ and − buttons, or pinch), closed with ✕, Escape or the back gesture.
 (function () {
   "use strict";
   const PHONE = 800;  // px: narrower than this, pictures open full size on a tap
@@ -26,7 +26,7 @@
       viewer.innerHTML =
         '<div class="picture-viewer-bar">' +
         '<button type="button" class="picture-zoom-out" aria-label="Zoom out">−</button>' +
-        '<button type="button" class="picture-zoom-in" aria-label="Zoom in">＋</button>' +
+        '<button type="button" class="picture-zoom-in" aria-label="Zoom in">+</button>' +
         '<button type="button" class="picture-close" aria-label="Close the picture">✕</button></div>' +
         '<div class="picture-viewer-scroll"><img alt=""></div>';
       document.body.appendChild(viewer);

@@ -60,6 +60,8 @@
       const video = document.createElement("a");
       video.href = "https://youtube.com/watch?v=" + (window.COURSE_VIDEO || "") + "&t=" + s.t + "s";
       video.className = "moment-time";
+      video.target = "_blank";  // as every ▶ link without the dock: YouTube in a new tab, the course stays
+      video.rel = "noopener";
       video.textContent = "▶\u00a0" + hms(s.t);
       const where = document.createElement("span");
       where.className = "moment-page";

@@ -20,7 +20,7 @@
   const NARROW = 960;  // px: at or below this the dock is always above the text
   let player = null, ready = false, pending = null, current = null, dock = null, failTimer = null;
   let failed = false;  // the player cannot be had here (offline, or a page opened from a file)
-  let noteShown = null;
+  let noteShown = null, sizer = null;
   let state = load(sessionStorage, KEY);
 
   function load(store, key) {
@@ -182,10 +182,24 @@
     }
   }
 
+  // The dock's height, when it is above the page (else 0): the page starts below it (course.css).
+  function measure() {
+    const style = document.documentElement.style;
+    if (!dock) { style.removeProperty("--watch-h"); return; }
+    const box = dock.getBoundingClientRect();
+    style.setProperty("--watch-h", (box.left < 2 ? Math.ceil(box.height) : 0) + "px");
+  }
+
   function layout(where) {
     state.layout = where; save();
-    document.body.classList.toggle("watch-beside", where === "beside");
-    document.body.classList.toggle("watch-above", where === "above");
+    render();
+  }
+
+  // The layout shown: the learner's, except that on a narrow screen the dock is always above.
+  function render() {
+    const above = state.layout === "above" || window.innerWidth <= NARROW;
+    document.body.classList.toggle("watch-beside", !above);
+    document.body.classList.toggle("watch-above", above);
     layoutButton();
   }
 
@@ -283,6 +297,8 @@
     dock.querySelector(".watch-close").addEventListener("click", function () { close(true); });
     layout(state.layout || (window.innerWidth >= 1000 ? "beside" : "above"));
     document.body.classList.add("watch-docked");
+    measure();
+    if (window.ResizeObserver) { sizer = new ResizeObserver(measure); sizer.observe(dock); }
     toggleButton();
     say("The lecture video is docked. The ▶ links now play it here.");
     if (focus) dock.focus();
@@ -292,10 +308,12 @@
   function close(returnFocus) {
     if (player && ready && player.destroy) player.destroy();
     if (dock) dock.remove();
-    dock = null; player = null; ready = false; pending = null; failed = false; noteShown = null;
+    if (sizer) sizer.disconnect();
+    dock = null; sizer = null; player = null; ready = false; pending = null; failed = false; noteShown = null;
     clearTimeout(failTimer);
     state.docked = false; state.playing = false; save();
     document.body.classList.remove("watch-docked", "watch-beside", "watch-above");
+    measure();
     if (current) current.classList.remove("watch-now");
     current = null;
     toggleButton();
@@ -369,7 +387,7 @@
       }
     });
     document.addEventListener("keydown", keys);
-    window.addEventListener("resize", layoutButton);
+    window.addEventListener("resize", function () { if (dock) render(); measure(); });
 
     setInterval(function () {
       if (!player || !ready || !player.getPlayerState) return;

@@ -3,9 +3,11 @@ blocked (only the site's own local server answers). Run by `make site-test` and 
 `make test`. Needs a built site (`make site`)."""
 import functools
 import http.server
+import mimetypes
 import os
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -46,7 +48,8 @@ def browser():
 
 class Watched:
     """A browser page whose every request outside the local site is blocked and recorded, with
-    its console errors and failed requests."""
+    its console errors and failed requests. `plant` serves one of the site's files with a defect
+    in it (the self-tests that prove a check catches what it is there for)."""
 
     def __init__(self, context, page, server):
         self.context, self.page, self.server = context, page, server
@@ -55,12 +58,27 @@ class Watched:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
         context.route("**/*", self._route)
-        self.fakes = {}
+        self.fakes, self.planted = {}, {}
+
+    def plant(self, path, old, new):
+        """Serve the site's file `path` (e.g. "_static/watch.js") with `old` replaced by `new`,
+        or, when `old` is None, with `new` added at its end. `old` must be in it exactly once: a
+        defect that can no longer be planted fails loudly rather than planting nothing."""
+        text = self.planted.get(path) or (SITE / path).read_text()
+        if old is None:
+            self.planted[path] = text + "\n" + new
+            return
+        assert text.count(old) == 1, f"cannot plant the defect: {old!r} is not once in {path}"
+        self.planted[path] = text.replace(old, new)
 
     def _route(self, route):
         url = route.request.url
         if url in self.fakes:
             return route.fulfill(status=200, content_type="text/javascript", body=self.fakes[url])
+        path = urlsplit(url).path.lstrip("/") if url.startswith(self.server) else None
+        if path in self.planted:
+            kind = mimetypes.guess_type(path)[0] or "text/plain"
+            return route.fulfill(status=200, content_type=kind, body=self.planted[path])
         if url.startswith(self.server) or url.startswith("file:") or url.startswith("data:") or url.startswith("blob:"):
             return route.continue_()
         self.external.append(url)
@@ -76,6 +94,15 @@ class Watched:
 @pytest.fixture
 def watched(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield Watched(context, page, server)
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, server):
+    """The same on a phone's screen (390 × 844, touch)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     yield Watched(context, page, server)
     context.close()

@@ -45,6 +45,23 @@ def test_axe(watched, path, theme):
     assert not found, f"{path} ({theme}): axe-core finds\n" + "\n".join(found)
 
 
+@pytest.mark.parametrize("layout", ["above", "phone"])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_axe_dock_above_and_on_a_phone(watched, layout, theme):
+    """The dock's other layouts (test_axe docks it beside the page): above, at 1366 × 768, and on a
+    phone's 390 × 844, with the study-notes line shown."""
+    page = prepare(watched, "notebooks/03-value-object.html", theme)
+    page.evaluate("__fake.time = 1700; __fake.state = 1")
+    if layout == "above":
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.click(".watch-layout")
+    else:
+        page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_selector("#watch-dock .watch-note:not([hidden])", timeout=3000)
+    found = axe_violations(page)
+    assert not found, f"the dock {layout} ({theme}): axe-core finds\n" + "\n".join(found)
+
+
 def test_planted_violations_are_caught(watched):
     """The check itself: the theme's old search button (a name that hides its words) and a
     picture without a text alternative, planted in a page, are both reported."""

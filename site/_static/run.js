@@ -32,6 +32,10 @@
   }
   function hidden(text) { return element("span", "run-sr", text); }
   function say(text) { if (bar) bar.querySelector(".run-status").textContent = text; }
+  function fail(text) {  // said on the page, and in the console (nothing fails silently)
+    say(text);
+    console.error("Run here: " + text);
+  }
 
   // ------------------------------------------------------------------ the learner's edits
 
@@ -67,9 +71,50 @@
     });
   }
 
-  function grow(editor) {
-    editor.style.height = "auto";
-    editor.style.height = editor.scrollHeight + 2 + "px";
+  // The editor: a textarea whose own letters are transparent, over a copy of its text coloured
+  // the way the page colours code (Pygments' classes, so the theme's colours, light or dark).
+  const KEYWORDS = new Set(("and as assert async await break class continue def del elif else except finally for from " +
+    "global if import in is lambda nonlocal not or pass raise return try while with yield").split(" "));
+  const BUILTINS = new Set(("abs all any bool dict dir enumerate filter float getattr hasattr isinstance int iter len " +
+    "list map max min next object open print range repr reversed round set setattr sorted str sum super tuple type zip " +
+    "Exception TypeError ValueError NameError RuntimeError RecursionError OverflowError ZeroDivisionError").split(" "));
+  // comment | long string | string | number | decorator | name | operator | punctuation
+  const TOKEN = /(#[^\n]*)|((?:[rRbBfFuU]{1,2})?(?:'''[\s\S]*?(?:'''|$)|"""[\s\S]*?(?:"""|$)))|((?:[rRbBfFuU]{1,2})?(?:'(?:\\.|[^'\\\n])*'?|"(?:\\.|[^"\\\n])*"?))|(\b\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?j?|\.\d+(?:[eE][+-]?\d+)?)|(@[A-Za-z_]\w*)|([A-Za-z_]\w*)|([-+*/%=<>!&|^~@]+)|([()[\]{},:;.])/g;
+
+  function escape(text) { return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
+
+  function kindOf(name, previous) {
+    if (["True", "False", "None"].includes(name)) return "kc";
+    if (["and", "or", "not", "in", "is"].includes(name)) return "ow";
+    if (["import", "from"].includes(name)) return "kn";
+    if (KEYWORDS.has(name)) return "k";
+    if (previous === "def") return "nf";
+    if (previous === "class") return "nc";
+    if (name === "self") return "bp";
+    return BUILTINS.has(name) ? "nb" : "n";
+  }
+
+  function colour(code) {
+    let html = "", last = 0, previous = "";
+    code.replace(TOKEN, function (match, comment, long, string, number, decorator, name, operator, punctuation, at) {
+      let kind = "p";
+      if (comment) kind = "c1";
+      else if (long) kind = "sd";
+      else if (string) kind = "s1";
+      else if (number) kind = /[.eE]/.test(match) ? "mf" : "mi";
+      else if (decorator) kind = "nd";
+      else if (name) { kind = kindOf(name, previous); previous = name; }
+      else if (operator) kind = "o";
+      html += escape(code.slice(last, at)) + '<span class="' + kind + '">' + escape(match) + "</span>";
+      last = at + match.length;
+      return match;
+    });
+    // the textarea shows a last empty line: so must the copy
+    return html + escape(code.slice(last)) + (code.endsWith("\n") || !code ? " " : "");
+  }
+
+  function paint(cell) {
+    cell.shadow.innerHTML = colour(cell.editor.value);
   }
 
   function indentOf(line) { return (/^\s*/.exec(line) || [""])[0]; }
@@ -103,7 +148,13 @@
     undo.append(hidden(" to cell " + cell.number));
     const state = element("span", "run-state");
     tools.append(runButton, undo, state);
+    const code = element("div", "run-code highlight");
+    const inner = element("div", "run-code-inner");
+    const shadow = element("pre", "run-shadow");
+    shadow.setAttribute("aria-hidden", "true");
     const editor = element("textarea", "run-editor");
+    inner.append(shadow, editor);
+    code.append(inner);
     editor.setAttribute("aria-label", "Code of cell " + cell.number + ": Shift+Enter runs it");
     editor.spellcheck = false;
     editor.setAttribute("autocapitalize", "off");
@@ -113,15 +164,18 @@
     const shown = cell.input.querySelector(".highlight-ipython3, .highlight-python, .highlight") || cell.input.querySelector("pre");
     shown.hidden = true;
     cell.shown = shown;
-    cell.input.append(tools, editor);
+    cell.input.before(tools);  // above the code, on the page's own background
+    cell.input.append(code);
     const out = element("div", "run-output");
     cell.input.after(out);
-    Object.assign(cell, { tools: tools, editor: editor, out: out, state: state, undo: undo, runButton: runButton });
+    Object.assign(cell, { tools: tools, code: code, shadow: shadow, editor: editor, out: out, state: state, undo: undo,
+                          runButton: runButton });
+    paint(cell);
     undo.hidden = editor.value === cell.original;
     runButton.addEventListener("click", function () { run(cell); });
     undo.addEventListener("click", function () {
       editor.value = cell.original;
-      grow(editor);
+      paint(cell);
       undo.hidden = true;
       saveEdits();
       editor.focus();
@@ -129,19 +183,21 @@
     });
     editor.addEventListener("keydown", function (event) { keydown(cell, event); });
     editor.addEventListener("input", function () {
-      grow(editor);
+      paint(cell);
       undo.hidden = editor.value === cell.original;
       saveEdits();
     });
     cell.el.classList.add("run-on");
-    requestAnimationFrame(function () { grow(editor); });
   }
 
   function unbuild(cell) {
-    ["tools", "editor", "out", "note"].forEach(function (k) { if (cell[k]) cell[k].remove(); cell[k] = null; });
+    ["tools", "code", "out", "note"].forEach(function (k) { if (cell[k]) cell[k].remove(); cell[k] = null; });
+    cell.editor = cell.shadow = null;
     if (cell.shown) cell.shown.hidden = false;
     if (cell.stored) cell.stored.hidden = false;
     cell.el.classList.remove("run-on", "run-waiting", "run-cannot", "run-failed");
+    delete cell.el.dataset.run;
+    delete cell.el.dataset.runMs;
   }
 
   // ------------------------------------------------------------------ what a cell shows
@@ -155,9 +211,20 @@
     return words.length < 2 ? words.join("") : words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
   }
 
-  function cannotText(need) {
-    return "Needs " + list(need.needs) + (need.names.length ? " (through " + list(need.names) + ", from a cell above)" : "") +
-      ", which this page cannot run: the output below is the notebook's. To run it, open the notebook in JupyterLab (make lab) or ";
+  // One line: what the cell needs, why (names an earlier cell made with it), and where to run it.
+  function cannotParts(need, cell) {
+    const parts = ["Needs " + list(need.needs)];
+    if (need.names.length) {
+      parts.push(" (it uses ");
+      need.names.forEach(function (n, i) {
+        if (i) parts.push(i === need.names.length - 1 ? " and " : ", ");
+        parts.push(element("code", "", n));
+      });
+      parts.push(", made by " + (need.names.length > 1 ? "cells" : "a cell") + " above)");
+    }
+    parts.push(", which this page cannot run" + (cell && cell.stored ? "; the output below is the notebook's" : "") +
+               ". Run it in JupyterLab (make lab) or ");
+    return parts;
   }
 
   function note(cell, need) {
@@ -170,7 +237,8 @@
       cell.note = element("p", "run-note");
       cell.out.before(cell.note);
     }
-    cell.note.textContent = cannotText(need);
+    cell.note.textContent = "";
+    cell.note.append.apply(cell.note, cannotParts(need, cell));
     const where = colab();
     if (where) {
       const a = element("a", "", "Colab");
@@ -224,6 +292,7 @@
     cell.cleared = false;
     cell.el.classList.add("run-waiting");
     cell.state.textContent = "waiting…";
+    cell.el.dataset.run = "waiting";
     bar.querySelector(".run-stop").hidden = false;
     worker.postMessage({ type: "run", id: id, index: cell.index, sources: cells.map(function (c) { return c.editor.value; }) });
   }
@@ -238,11 +307,18 @@
     const cell = pending[m.id];
     if (m.type === "ready") {
       say("Python started (" + seconds(m.ms) + "); running the first cell…");
+      window.courseRun.steps = m.steps;
     } else if (m.type === "plan") {
       cells.forEach(function (c, i) { note(c, m.plan[i]); });
     } else if (m.type === "failed") {
-      if (cell) { fresh(cell); showError(cell, { ename: "Error", evalue: m.message }); finished(m.id); }
-      else { say("Python could not start in this page: " + m.message); stop(false); }
+      if (cell) {
+        fresh(cell);
+        showError(cell, { ename: "Error", evalue: m.message });
+        cell.el.classList.remove("run-waiting");
+        cell.el.dataset.run = "error";
+        finished(m.id);
+      }
+      else { fail("Python could not start in this page: " + m.message); stop(false); }
     } else if (!cell) {
       return;
     } else if (m.type === "stream") {
@@ -257,13 +333,16 @@
     } else if (m.type === "cannot") {
       cell.el.classList.remove("run-waiting");
       cell.state.textContent = "not run here";
-      say("Cell " + cell.number + " " + cannotText(m.needs).replace(/^Needs/, "needs") + "Colab.");
+      say("Cell " + cell.number + " n" + cannotParts(m.needs).map(function (p) { return p.textContent || p; }).join("").slice(1) + "Colab.");
+      cell.el.dataset.run = "cannot";
       finished(m.id);
     } else if (m.type === "done") {
       fresh(cell);
       cell.el.classList.remove("run-waiting");
       cell.el.classList.toggle("run-failed", m.error);
       cell.state.textContent = (m.error ? "error" : "ran") + " · " + seconds(m.ms);
+      cell.el.dataset.runMs = m.ms.toFixed(1);
+      cell.el.dataset.run = m.error ? "error" : "ran";
       cell.ran = (cell.ran || 0) + 1;
       if (starting && cell.index === 0) {
         starting = false;
@@ -281,7 +360,10 @@
   function startWorker() {
     worker = new Worker(url(CONFIG.worker), { type: "module" });
     worker.addEventListener("message", receive);
-    worker.addEventListener("error", function (e) { say("Python could not start in this page: " + (e.message || "the worker failed")); });
+    worker.addEventListener("error", function (e) {
+      fail("Python could not start in this page: " + (e.message || "its worker did not load"));
+      if (worker) stop(false);
+    });
     const config = {};
     ["pyodide", "viz", "graphviz", "runner"].forEach(function (k) { config[k] = url(CONFIG[k]); });
     worker.postMessage({ type: "start", config: config });
@@ -325,6 +407,7 @@
       const c = pending[id];
       c.el.classList.remove("run-waiting");
       c.state.textContent = "stopped";
+      c.el.dataset.run = "stopped";
     });
     pending = {};
     worker.terminate();
@@ -339,7 +422,7 @@
 
   function undoAll() {
     cells.forEach(function (c) {
-      if (c.editor.value !== c.original) { c.editor.value = c.original; grow(c.editor); c.undo.hidden = true; }
+      if (c.editor.value !== c.original) { c.editor.value = c.original; paint(c); c.undo.hidden = true; }
     });
     saveEdits();
     say("Every cell is back as the notebook has it.");

@@ -27,12 +27,14 @@ function plain(proxy, owned) {
 async function start(config) {
   const started = performance.now();
   const { loadPyodide } = await import(config.pyodide + "pyodide.mjs");
+  const imported = performance.now();
   const [pyodide, zip, source] = await Promise.all([
     loadPyodide({ indexURL: config.pyodide, lockFileURL: config.pyodide + "pyodide-lock.json",
                   packageBaseUrl: config.pyodide, packages: [] }),
     fetch(config.graphviz).then(function (r) { if (!r.ok) throw new Error(config.graphviz + ": " + r.status); return r.arrayBuffer(); }),
     fetch(config.runner).then(function (r) { if (!r.ok) throw new Error(config.runner + ": " + r.status); return r.text(); }),
   ]);
+  const loaded = performance.now();
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.unpackArchive(zip, "zip", { extractDir: sitePackages });
   pyodide.FS.mkdirTree("/home/pyodide/course");
@@ -44,7 +46,8 @@ async function start(config) {
   });
   // Graphviz loads while the first cell runs (the first cell draws nothing): it is there for the next.
   vizReady = import(config.viz).then(function (m) { return m.instance(); }).then(function (v) { viz = v; });
-  post({ type: "ready", ms: performance.now() - started });
+  post({ type: "ready", ms: performance.now() - started,
+         steps: { imported: imported - started, loaded: loaded - started, setup: performance.now() - started } });
 }
 
 async function run(message) {

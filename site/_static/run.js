@@ -308,6 +308,8 @@
     if (m.type === "ready") {
       say("Python started (" + seconds(m.ms) + "); running the first cell…");
       window.courseRun.steps = m.steps;
+    } else if (m.type === "console") {
+      console.error("Run here, in its worker: " + m.text);
     } else if (m.type === "plan") {
       cells.forEach(function (c, i) { note(c, m.plan[i]); });
     } else if (m.type === "failed") {

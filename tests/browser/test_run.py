@@ -34,6 +34,7 @@ PAGES = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "notebooks").glob
 # What the issue says a browser cannot have offline; the reference blocks exactly these.
 UNAVAILABLE = ["numpy", "matplotlib", "torch"]
 STARTUP_BUDGET = 5.0  # s, switch to the first cell's output
+SIZE_BUDGET = 20e6    # bytes the site may grow by for Run here (all of it lies in _static/run/)
 SLOWER_BUDGET = 3.0   # a cell in the page, against the same cell in CPython
 REFERENCE = Path(__file__).resolve().parent / "reference.py"
 
@@ -579,6 +580,24 @@ def test_the_slowest_cell_within_3x_cpython(watched):
     print(f"the slowest cell ({path} cell {index + 1}): {best:.0f} ms in the page, {cpython:.0f} ms in CPython")
     problems = speed_problems(best, cpython, f"{path} cell {index + 1}")
     assert not problems, problems[0]
+
+
+def size_problems(folder):
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return [f"{folder.name}/ holds {size / 1e6:.1f} MB, more than {SIZE_BUDGET / 1e6:.0f} MB"] if size > SIZE_BUDGET else []
+
+
+def test_the_site_grows_by_at_most_20_mb():
+    folder = SITE / "_static" / "run"
+    assert (folder / "course_run.py").exists(), "no Run here in the built site"
+    assert not size_problems(folder), size_problems(folder)
+
+
+def test_planted_oversized_runtime_is_caught(tmp_path):
+    (tmp_path / "run").mkdir()
+    with open(tmp_path / "run" / "pyodide.asm.wasm", "wb") as f:
+        f.truncate(int(SIZE_BUDGET) + 1)
+    assert size_problems(tmp_path / "run")
 
 
 def test_planted_slow_cell_is_caught():

@@ -4,7 +4,7 @@
 //
 // Messages in:  {type: "start", config}   config: where the files are (window.COURSE_RUN)
 //               {type: "run", id, index, sources}   run cell `index` of `sources` (every code cell of the page)
-// Messages out: {type: "ready", ms} | {type: "failed", message}
+// Messages out: {type: "ready", ms} | {type: "failed", message} | {type: "console", text}
 //               {type: "plan", plan}   for every cell, null or what it needs
 //               {type: "stream" | "result" | "display" | "error", id, data}
 //               {type: "cannot", id, needs}   the page cannot run this cell
@@ -14,6 +14,13 @@ let runner = null, viz = null, vizReady = null, runs = 0;
 let queue = Promise.resolve();
 
 function post(message) { self.postMessage(message); }
+
+// What goes wrong in here is said in the page's console too (a worker's own console is easily missed).
+const consoleError = console.error.bind(console);
+console.error = function () {
+  consoleError.apply(null, arguments);
+  post({ type: "console", text: [...arguments].map(String).join(" ") });
+};
 
 // A Python value as plain JavaScript; `owned`: a value Python returned (ours to let go of), not an
 // argument Python lent to a call (Pyodide lets go of those itself).

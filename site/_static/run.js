@@ -299,7 +299,18 @@
 
   function finished(id) {
     delete pending[id];
-    if (!Object.keys(pending).length && bar) bar.querySelector(".run-stop").hidden = true;
+    if (Object.keys(pending).length || !bar) return;
+    const stopButton = bar.querySelector(".run-stop");
+    if (document.activeElement === stopButton) bar.querySelector(".run-all").focus();
+    stopButton.hidden = true;
+  }
+
+  // An output too wide for the column scrolls sideways, and can then be scrolled from the keyboard.
+  function scrollable(cell) {
+    cell.out.querySelectorAll("pre").forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth + 1) pre.tabIndex = 0;
+      else pre.removeAttribute("tabindex");
+    });
   }
 
   function receive(event) {
@@ -332,7 +343,9 @@
     } else if (m.type === "error") {
       fresh(cell);
       showError(cell, m.data);
-    } else if (m.type === "cannot") {
+    } else if (m.type === "cannot") {  // the notebook's own output stays, under the note
+      cell.out.textContent = "";
+      if (cell.stored) cell.stored.hidden = false;
       cell.el.classList.remove("run-waiting");
       cell.state.textContent = "not run here";
       say("Cell " + cell.number + " n" + cannotParts(m.needs).map(function (p) { return p.textContent || p; }).join("").slice(1) + "Colab.");
@@ -344,6 +357,7 @@
       cell.el.classList.toggle("run-failed", m.error);
       cell.state.textContent = (m.error ? "error" : "ran") + " · " + seconds(m.ms);
       cell.el.dataset.runMs = m.ms.toFixed(1);
+      scrollable(cell);
       cell.el.dataset.run = m.error ? "error" : "ran";
       cell.ran = (cell.ran || 0) + 1;
       if (starting && cell.index === 0) {
@@ -452,6 +466,7 @@
     bar.querySelector(".run-all").addEventListener("click", runAll);
     bar.querySelector(".run-stop").addEventListener("click", restart);
     bar.querySelector(".run-undo-all").addEventListener("click", undoAll);
+    window.addEventListener("resize", function () { cells.forEach(function (c) { if (c.out) scrollable(c); }); });
     let on = false;
     try { on = sessionStorage.getItem(SWITCH) === "1"; } catch (e) { /* private mode */ }
     if (on) start();

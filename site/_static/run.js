@@ -220,7 +220,7 @@
         if (i) parts.push(i === need.names.length - 1 ? " and " : ", ");
         parts.push(element("code", "", n));
       });
-      parts.push(", made by " + (need.names.length > 1 ? "cells" : "a cell") + " above)");
+      parts.push(" from above)");
     }
     parts.push(", which this page cannot run" + (cell && cell.stored ? "; the output below is the notebook's" : "") +
                ". Run it in JupyterLab (make lab) or ");

@@ -43,8 +43,12 @@ mutants: venv dot         ## plant each known defect in a scratch copy and repor
 lock:                     ## re-pin the whole environment (requirements.lock) from requirements.txt
 	tools/lock
 
-site: venv $(VENV)/site-ready  ## build the course site in build/site/ from the stored outputs (nothing re-executed)
+site: venv $(VENV)/site-ready site/node_modules/.package-lock.json  ## build the course site in build/site/ from the stored outputs (nothing re-executed)
 	$(PYTHON) tools/site.py
+
+# issue 19: Run here. Pyodide and viz.js, pinned in site/package-lock.json, copied into the site by tools/site_run.py
+site/node_modules/.package-lock.json: site/package-lock.json
+	npm ci --prefix site --no-audit --no-fund --silent
 
 site-serve: site          ## serve the site at http://localhost:8000/ (open it there: the video plays only over http)
 	$(PYTHON) tools/site.py serve

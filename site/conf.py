@@ -14,7 +14,7 @@ html_title = project
 author = "the course's authors"
 copyright = "MIT licence"
 
-extensions = ["myst_nb", "site_sphinx"]
+extensions = ["myst_nb", "site_sphinx", "site_run"]  # site_run: Run here (tools/site_run.py)
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
@@ -38,8 +38,8 @@ html_theme_options = {
 }
 html_context = {"default_mode": "auto"}  # without it the theme logs an error on every page
 html_static_path = ["_static"]
-html_css_files = ["course.css", ("print.css", {"media": "print"})]
-html_js_files = ["sections.js", "watch.js", "moments.js", "handout.js", "course.js"]
+html_css_files = ["course.css", "run.css", ("print.css", {"media": "print"})]
+html_js_files = ["sections.js", "watch.js", "moments.js", "handout.js", "course.js", "run.js"]
 html_last_updated_fmt = None
 html_show_sphinx = False
 

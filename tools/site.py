@@ -42,7 +42,7 @@ solutions are linked only at the very end of each exercise notebook: try every e
 
 """
 PORT = 8000
-CODE = ["course.py", "search.py", "site.py", "site_sphinx.py", "sync.py"]
+CODE = ["course.py", "search.py", "site.py", "site_run.py", "site_sphinx.py", "sync.py"]
 
 
 def index_page(notebooks):
@@ -120,7 +120,7 @@ def stage():
 
 def fingerprint():
     """What the site's own code looks like: a change to it rebuilds every page."""
-    parts = sorted(SITE.rglob("*")) + [ROOT / "tools" / name for name in CODE]
+    parts = sorted(p for p in SITE.rglob("*") if "node_modules" not in p.parts) + [ROOT / "tools" / name for name in CODE]
     return hashlib.sha1(b"".join(p.read_bytes() for p in parts if p.is_file())).hexdigest()
 
 

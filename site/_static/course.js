@@ -1,6 +1,6 @@
 // Small things for every page of the course site:
-// - a code block too wide for the screen can be scrolled from the keyboard (it becomes a Tab stop),
-//   the others are not Tab stops;
+// - a code block or formula too wide for the screen can be scrolled from the keyboard (it becomes
+//   a Tab stop), the others are not Tab stops;
 // - on a phone, a tap on a graph or plot opens it full size in a viewer that scrolls and zooms
 //   (+ and − buttons, or pinch), closed with ✕, Escape or the back gesture.
 (function () {
@@ -10,7 +10,7 @@
   // Checked again whenever the text column changes width (the video docked beside it, a
   // window resized) or a folded block opens.
   function scrollableCode() {
-    document.querySelectorAll("article pre").forEach(function (pre) {
+    document.querySelectorAll("article pre, article mjx-container[display='true']").forEach(function (pre) {
       if (pre.scrollWidth > pre.clientWidth + 1) pre.tabIndex = 0;
       else if (pre.tabIndex === 0) pre.removeAttribute("tabindex");
     });
@@ -58,6 +58,11 @@
     document.addEventListener("toggle", scrollableCode, true);
     const column = document.querySelector("article");
     if (column && window.ResizeObserver) new ResizeObserver(scrollableCode).observe(column);
+    // formulas get their width once MathJax has typeset them
+    window.addEventListener("load", function () {
+      const mathjax = window.MathJax;
+      if (mathjax && mathjax.startup && mathjax.startup.promise) mathjax.startup.promise.then(scrollableCode);
+    });
     document.addEventListener("click", function (event) {
       const img = event.target.closest && event.target.closest("article img");
       if (!img || window.innerWidth >= PHONE || img.closest("a")) return;

@@ -62,6 +62,17 @@ def test_axe_dock_above_and_on_a_phone(watched, layout, theme):
     assert not found, f"the dock {layout} ({theme}): axe-core finds\n" + "\n".join(found)
 
 
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("notebooks/")])
+def test_axe_on_a_phone(watched, path):
+    """Every notebook page at a phone's 390 × 844: a code block or formula wider than the screen
+    scrolls, so it must be reachable from the keyboard."""
+    page = prepare(watched, path, "light")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(100)
+    found = axe_violations(page)
+    assert not found, f"{path} on a phone: axe-core finds\n" + "\n".join(found)
+
+
 def test_planted_violations_are_caught(watched):
     """The check itself: the theme's old search button (a name that hides its words) and a
     picture without a text alternative, planted in a page, are both reported."""

@@ -68,9 +68,12 @@ class Names(ast.NodeVisitor):
 
     def __init__(self):
         self.reads, self.binds, self.changes, self.later = set(), set(), set(), {}
+        self.called = set()  # the cell's own functions and classes it uses after defining them
         self.local = [set()]  # names bound so far: the cell's, then one set per comprehension
 
     def read(self, name):
+        if name in self.later:
+            self.called.add(name)
         if not any(name in scope for scope in self.local):
             self.reads.add(name)
 
@@ -238,7 +241,9 @@ def plan(sources):
             needs |= {m.split(".")[0] for m in modules if not available(m.split(".")[0])}
         names = Names()
         names.visit(tree)
-        through = sorted(n for n in names.reads if n in owed)
+        # what its own functions read, when the cell calls them, it reads too
+        wanted = names.reads.union(*(names.later[f] for f in names.called))
+        through = sorted(n for n in wanted if n in owed)
         for n in through:
             needs |= owed[n]
         if needs:

@@ -295,6 +295,26 @@ def test_planted_plan_that_forgets_earlier_cells_is_caught(watched):
     assert any("says it cannot run" in f for f in found), found
 
 
+def test_planted_plan_that_forgets_what_a_cells_own_functions_read_is_caught(watched):
+    """A plan that ignores the bodies of functions a cell defines and then calls: 12's test, whose
+    `tensor()` reads `torch`, is run (and fails) instead of being said to need PyTorch."""
+    found = planted_run(watched, "        wanted = names.reads.union(*(names.later[f] for f in names.called))",
+                        "        wanted = names.reads", "12")
+    assert any("says it cannot run" in f for f in found), found
+
+
+def screenshots(page, target, name, above):
+    """`target` with `above` px of the page over it, on a laptop and on a phone, saved for a person
+    to look at: build/site-test/NAME-1366.png and NAME-390.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        target.scroll_into_view_if_needed()
+        page.evaluate(f"window.scrollBy(0, -{above})")
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
+
+
 # ---------------------------------------------------------------- 04: an input changed
 
 def changed_parameters(source):
@@ -349,14 +369,8 @@ def test_04_an_input_changed_gives_cpythons_gradients_and_graphs(watched):
     assert any(c["state"] == "ran" and "grad" in c["text"] for c in cells[first:]), "no gradient printed"
 
     # Looked at as a person would: the redrawn graph, on a laptop and on a phone.
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = page.locator(f":nth-match(.cell.run-on, {drawn + 1}) img.run-graph").first
-    for width, height in ((1366, 768), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        target.scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -120)")
-        page.wait_for_timeout(200)
-        page.screenshot(path=str(ARTIFACTS / f"run-graph-redrawn-{width}.png"))
+    screenshots(page, target, "run-graph-redrawn", above=120)
 
     # The change survives a reload (Run here comes back on), until it is undone.
     assert not kept_problems(page, first, edited), kept_problems(page, first, edited)
@@ -414,13 +428,7 @@ def test_a_cell_that_needs_pytorch_says_so_and_later_cells_run(watched):
     target = page.locator(f":nth-match(.cell.run-on, {(with_output if with_output is not None else first) + 1})")
     if with_output is not None:
         assert cells[with_output]["stored"], "the stored output of a cell that cannot run is gone"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1366, 768), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        target.scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -80)")
-        page.wait_for_timeout(200)
-        page.screenshot(path=str(ARTIFACTS / f"run-needs-pytorch-{width}.png"))
+    screenshots(page, target, "run-needs-pytorch", above=80)
     assert not traffic_problems(watched)
 
 

@@ -241,15 +241,6 @@ def in_markdown(notebook, pattern, replacement):
     return lambda scratch: edit_cell(scratch, notebook, pattern, replacement, kind="markdown")
 
 
-def in_code_cells(notebook, *edits):
-    """Several slips in a notebook's code cells, (pattern, replacement) each; then one re-execution."""
-    def plant(scratch):
-        for pattern, replacement in edits:
-            edit_cell(scratch, notebook, pattern, replacement)
-        execute(scratch, notebook)
-    return plant
-
-
 # issue 17: exercises. A wrong answer typed into the teacher's version, its outputs left as they
 # were (re-executing would stop at the check, which is the point): the validation, re-running the
 # notebook, must find the check saying "not yet".

@@ -16,7 +16,7 @@ mentions the topic), or else at the time of the lecture section it follows.
 import re
 import sys
 
-from course import GOING_FURTHER, ROOT, TIMECODE, course, hms, read, slug, video_url
+from course import ROOT, TIMECODE, course, heading_kinds, hms, read, slug, video_url
 
 HEADING = re.compile(r"^(#{1,3}) (.*)$")
 STOPWORDS = {"a", "an", "the", "of", "to", "in", "and", "or", "is", "how", "what", "why", "do", "does"}
@@ -45,7 +45,8 @@ def heading_slug(text):
 
 def _split(lines, where, page, kind):
     """Sections of a markdown text given as (line, from_code) pairs."""
-    found, current, further_level, lecture_t = [], None, None, None
+    found, current, lecture_t = [], None, None
+    kinds = iter(heading_kinds([line for line, code in lines if not code and HEADING.match(line)]))
     for line, code in lines:
         match = None if code else HEADING.match(line)
         if not match:
@@ -53,9 +54,7 @@ def _split(lines, where, page, kind):
                 current["text"].append(line)
             continue
         level, title, times = len(match[1]), title_of(line), TIMECODE.findall(line)
-        if further_level is None or level <= further_level:  # a Going further section ends here
-            further_level = level if title.startswith(GOING_FURTHER) else None
-        further = further_level is not None and level >= 2
+        further = next(kinds)[1] == "further" and level >= 2
         current = None  # a heading without a time (the page title) starts no section
         if level >= 2 and (times or further):
             t = None if further else int(times[0][2])

@@ -275,6 +275,9 @@ MUTANTS = {
     "claim in a folded answer": in_prose(NB[4], "Questions", "<details><summary>Answer 0</summary>\n\n`a.grad` is 7.0.\n</details>"),
     "an output printing /usr/bin/dot": add_code_cell(NB[3], "import shutil\nprint(shutil.which('dot'))"),
     "an output printing a memory address": add_code_cell(NB[3], "print(object())"),
+    "notebook kernels over TCP again": replace_in("conftest.py", 'transport="ipc", ', ""),
+    "a kernel that dies at start is not started again": replace_in(
+        "conftest.py", "        except RuntimeError as first:", "        except KeyError as first:"),
     "a new unpinned requirement line": in_file("requirements.txt", lambda text: text + "rich\n"),
     "all folded answers but one unfolded": unfold_answers,
     "a notes file linking to a missing notebook": in_file("transcript/01-micrograd-overview.md",

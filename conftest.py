@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent / "tools"))
 
 # nbval's kernels talk over local sockets (ipc) in a folder of this process, as tools/execute.py's
 # do. Over TCP each kernel takes free ports that another test worker, starting its own kernel at
-# the same moment, can take first: that kernel then dies before it says hello (seen once in CI).
+# the same moment, can take first: that kernel then dies before it says hello (the likely cause of one seen dying in CI).
 SOCKETS = Path(tempfile.mkdtemp(prefix="nbval-"))
 atexit.register(shutil.rmtree, SOCKETS, ignore_errors=True)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from course import ANCHOR, GOING_FURTHER, ROOT, TIMECODE, VIDEO, course
+from course import ANCHOR, GOING_FURTHER, ROOT, TIMECODE, VIDEO, course, heading_title, slug
 from search import sections
 
 OPENING = re.compile(r'<a id="[^"]*">')
@@ -250,19 +250,22 @@ def fix_markup(outdir):
 
 
 def notes_lines():
-    """Every time-linked line of the study notes, in video order: {t, text, u} (the notes page)."""
+    """Every time-linked line of the study notes, in video order: {t, text, u} (the notes page,
+    at the section that holds the line)."""
     found = []
     for nb in course():
         path = ROOT / nb.notes
         if not path.exists():
             continue
-        page = Path(nb.notes).with_suffix(".html").as_posix()
+        page, section = Path(nb.notes).with_suffix(".html").as_posix(), ""
         for line in path.read_text().splitlines():
             match = TIMECODE.search(line)
-            if line.startswith("- ") and match:
+            if line.startswith("## ") or line.startswith("### "):
+                section = "#" + slug(heading_title(line))
+            elif line.startswith("- ") and match:
                 text = TIMECODE.sub("", line[2:])
                 text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).replace("`", "").strip()
-                found.append({"t": int(match[3]), "text": text, "u": page})
+                found.append({"t": int(match[3]), "text": text, "u": page + section})
     return sorted(found, key=lambda x: x["t"])
 
 

@@ -302,7 +302,8 @@ def continue_box(watched):
 
 def notes_line(watched):
     """At 00:28:20 the dock shows that moment's study-notes line, where it can be seen: beside and
-    above the page at 1366 × 768, and on a phone (docked above)."""
+    above the page at 1366 × 768, and on a phone (docked above); its Notes link opens the notes at the
+    section that holds the line."""
     watched.page.set_viewport_size(DESKTOP)
     page = docked(watched)
     if page is None:
@@ -328,7 +329,20 @@ def notes_line(watched):
             found.append(f"{where}: no study-notes line can be seen in the dock")
         elif line[:30] not in " ".join(seen["text"].split()):
             found.append(f"{where}: the dock shows {seen['text'][:60]!r}, not the notes line {line[:40]!r}")
-    return found
+    if found:
+        return found
+    page.set_viewport_size(DESKTOP)
+    page.click("#watch-dock .watch-note a")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    landed = page.evaluate("""(line) => {
+      const section = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (!section) return 'lands on no section (' + location.href + ')';
+      if (!section.textContent.replace(/\\s+/g, ' ').includes(line)) return 'lands on a section without the line';
+      const top = section.getBoundingClientRect().top;
+      return top > -5 && top < innerHeight / 2 ? '' : 'lands with the section out of view';
+    }""", line[:30])
+    return found + ([f"its Notes link {landed}"] if landed else [])
 
 
 # A phone, search, links, formulas ---------------------------------------------------------------
@@ -557,6 +571,8 @@ PLANTED = [
     planted(continue_box, "does not say the section",
             (WATCH, 'section: at ? headingText(at.heading) : ""', 'section: ""')),
     planted(notes_line, "beside: no study-notes line", (WATCH, "    showNote(now);\n", "\n")),
+    planted(notes_line, "its Notes link lands on no section",
+            (WATCH, "link.href = root() + at.u;", 'link.href = root() + at.u.split("#")[0];')),
     planted(notes_line, "on a phone: no study-notes line",  # as it was: hidden when the dock is above, on a phone
             (CSS, None, "@media (max-width: 960px) { body.watch-above .watch-note { display: none !important } }")),
     planted(picture_viewer, "does not open it", (COURSE, "const PHONE = 800;", "const PHONE = 0;")),

@@ -1,4 +1,4 @@
-// Run here: on a notebook page, a switch that starts Python in the page (Pyodide, served by the
+// Run here: on a notebook or exercise page, a switch that starts Python in the page (Pyodide, served by the
 // site itself: tools/site_run.py) and makes every code cell editable, with a Run button and
 // Shift+Enter, its outputs shown under it as in Jupyter: text, errors (type and message, short),
 // graphs (laid out in the page by viz.js). The cells run in a Web Worker (run/worker.mjs, with
@@ -278,7 +278,8 @@
   }
 
   function showError(cell, data) {
-    let text = data.ename + ": " + data.evalue + (data.line ? " (line " + data.line + " of the cell)" : "");
+    let text = data.ename ? data.ename + ": " + data.evalue + (data.line ? " (line " + data.line + " of the cell)" : "")
+      : data.evalue;  // as the error itself says it is shown (an exercise's verdict)
     if (data.ename === "NameError") text += "\nRun the cells above it first (Run all runs every cell, top to bottom).";
     cell.out.append(element("pre", "run-text run-error", text));
   }
@@ -447,7 +448,7 @@
   // ------------------------------------------------------------------ the switch
 
   function init() {
-    if (!CONFIG || !/^notebooks\//.test(pagename())) return;
+    if (!CONFIG || !/^(notebooks|exercises)\//.test(pagename())) return;
     cells = findCells();
     if (!cells.length) return;
     bar = element("div", "run-bar");
@@ -455,7 +456,9 @@
     bar.setAttribute("aria-label", "Run the code here");
     bar.innerHTML =
       '<button type="button" class="run-toggle" role="switch" aria-checked="false">Run here</button>' +
-      '<span class="run-hint">run and change the code in this page: Python starts here, nothing to install</span>' +
+      '<span class="run-hint">' + (/^exercises\//.test(pagename())
+        ? "write your answers and run the checks in this page: Python starts here, nothing to install"
+        : "run and change the code in this page: Python starts here, nothing to install") + "</span>" +
       '<button type="button" class="run-all">Run all</button>' +
       '<button type="button" class="run-stop" hidden>Stop</button>' +
       '<button type="button" class="run-undo-all" hidden>Undo all my changes</button>' +

@@ -5,7 +5,8 @@
 
 runs the cells one after the other in one IPython shell (the kernel Jupyter uses, magics and all),
 with the modules in `block` made impossible to import, and prints, for each cell, as JSON: the
-error it stopped with ("TypeError: ..." or null), what it printed, what its last line showed, and
+error it stopped with ("TypeError: ...", or the words an error that says how Jupyter shows it
+gives, such as an exercise's verdict; or null), what it printed, what its last line showed, and
 the time it took (ms):
 text as Jupyter shows it (IPython's pretty printer), or for a graph of `draw_dot`, its values'
 fields and its edges, read from the DOT source the graphviz package made (as the page's come).
@@ -71,7 +72,11 @@ def main():
             graph = dot_graph(value.source)
         elif value is not None:
             shown = pretty(value)
-        found.append({"error": f"{type(error).__name__}: {error}" if error else None,
+        if error is not None and callable(getattr(error, "_render_traceback_", None)):
+            error = "\n".join(error._render_traceback_())  # shown as it says, as Jupyter does
+        elif error is not None:
+            error = f"{type(error).__name__}: {error}"
+        found.append({"error": error,
                       "stdout": out.getvalue(), "result": shown, "graph": graph, "ms": ms})
     json.dump(found, sys.stdout)
 

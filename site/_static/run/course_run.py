@@ -385,10 +385,12 @@ def run(source, number, emit):
     except BaseException as error:  # noqa: BLE001: everything the cell raises is shown, short
         failed = True
         sys.stdout.flush()
-        message = str(error)
-        if isinstance(error, SyntaxError):
-            message = error.msg
-        emit("error", {"ename": type(error).__name__, "evalue": message, "line": where(error, filename)})
+        render = getattr(error, "_render_traceback_", None)
+        if callable(render):  # an error that says how Jupyter shows it: the exercises' verdicts
+            emit("error", {"ename": "", "evalue": "\n".join(render()), "line": None})
+        else:
+            message = error.msg if isinstance(error, SyntaxError) else str(error)
+            emit("error", {"ename": type(error).__name__, "evalue": message, "line": where(error, filename)})
     finally:
         sys.stdout, sys.stderr = out, err
     return {"ms": (time.perf_counter() - started) * 1000, "error": failed}

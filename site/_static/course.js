@@ -9,11 +9,17 @@
 
   // Checked again whenever the text column changes width (the video docked beside it, a
   // window resized) or a folded block opens.
+  // Tables and outputs too: the theme does the same for them, but 300 ms after a resize.
   function scrollableCode() {
     document.querySelectorAll("article pre, article mjx-container[display='true']").forEach(function (pre) {
       if (pre.scrollWidth > pre.clientWidth + 1) pre.tabIndex = 0;
       else if (pre.tabIndex === 0) pre.removeAttribute("tabindex");
     });
+    document.querySelectorAll("article .pst-scrollable-table-container, article .cell_output > .output")
+      .forEach(function (box) {
+        const scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+        box.tabIndex = scrolls ? 0 : -1;  // the theme's own rule
+      });
   }
 
   let viewer = null, zoom = 1, opener = null;

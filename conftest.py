@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent / "tools"))
 
 # nbval's kernels talk over local sockets (ipc) in a folder of this process, as tools/execute.py's
 # do. Over TCP each kernel takes free ports that another test worker, starting its own kernel at
-# the same moment, can take first: that kernel then dies before it says hello (the likely cause of one seen dying in CI).
+# the same moment, can take first: that kernel then dies before it says hello (the likely cause
+# of one seen dying in CI).
 SOCKETS = Path(tempfile.mkdtemp(prefix="nbval-"))
 atexit.register(shutil.rmtree, SOCKETS, ignore_errors=True)
 
@@ -45,11 +46,12 @@ def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     if report.failed and type(item).__name__ == "IPyNbCell":
         path = Path(str(item.fspath)).relative_to(Path(__file__).parent)
-        if call.when == "setup":
-            report.sections.append(("how to fix", (
-                f"{path}: the Jupyter kernel did not start (twice), so no cell ran; the notebook "
-                "is not at fault.\nRun it alone to see the kernel's own error:  "
-                f"make execute NB={path}")))
+        if call.when == "setup":  # no cell ran: the kernel did not start (nbval's RuntimeError)
+            if call.excinfo is not None and call.excinfo.errisinstance(RuntimeError):
+                report.sections.append(("how to fix", (
+                    f"{path}: the Jupyter kernel did not start (twice), so no cell ran; the notebook "
+                    "is not at fault.\nRun it alone to see the kernel's own error:  "
+                    f"make execute NB={path}")))
             return
         report.sections.append((
             "how to fix",

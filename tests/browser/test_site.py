@@ -1,5 +1,6 @@
 """Every page of the built site, in Chromium with the network blocked; search; watch alongside
 (with a stand-in for YouTube's player API); print."""
+import json
 import re
 import sys
 from html import unescape
@@ -107,29 +108,49 @@ def parsed(path):
     return parser
 
 
+def script_links():
+    """The addresses the site's scripts open, relative to its root (where index.html is): each
+    section and each study-notes line in _static/sections.js (the dock, search, continue)."""
+    text = (SITE / "_static" / "sections.js").read_text()
+    return [entry["u"] for name in ("COURSE_SECTIONS", "COURSE_NOTES")
+            for entry in json.loads(re.search(rf"^window\.{name} = (.*);$", text, re.M)[1])]
+
+
 def test_internal_links_resolve():
     pages = {p: parsed(SITE / p) for p in PAGES}
-    broken = []
     for path, parser in pages.items():
         assert not parser.fetched, f"{path} loads from the internet: {parser.fetched}"
-        for href in parser.links:
-            parts = urlsplit(href)
-            if parts.scheme or href.startswith(("mailto:", "javascript:")):
-                continue
-            target = (SITE / path).parent / unquote(parts.path) if parts.path else SITE / path
-            target = target.resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.exists():
-                broken.append(f"{path}: {href}")
-            elif parts.fragment and target.suffix == ".html":
-                rel = target.relative_to(SITE.resolve()).as_posix()
-                ids = pages[rel].ids if rel in pages else parsed(target).ids
-                if parts.fragment not in ids:
-                    broken.append(f"{path}: {href} (no such anchor)")
-            if parts.path.endswith((".ipynb", ".md")) and "_sources" not in parts.path:
-                broken.append(f"{path}: {href} (a source file, not a page)")
+    links = [(path, href) for path, parser in pages.items() for href in parser.links]
+    broken = broken_links(links + [("index.html", href) for href in script_links()], pages)
     assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def test_planted_notes_line_to_a_missing_section_is_caught():
+    page, _, section = script_links()[-1].partition("#")
+    assert broken_links([("index.html", f"{page}#no-{section}")], {}), "a link to no section passes"
+
+
+def broken_links(links, pages):
+    """The (page, href) links that lead nowhere: no such file, or no such anchor in it."""
+    broken = []
+    for path, href in links:
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith(("mailto:", "javascript:")):
+            continue
+        target = (SITE / path).parent / unquote(parts.path) if parts.path else SITE / path
+        target = target.resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.exists():
+            broken.append(f"{path}: {href}")
+        elif parts.fragment and target.suffix == ".html":
+            rel = target.relative_to(SITE.resolve()).as_posix()
+            ids = pages[rel].ids if rel in pages else parsed(target).ids
+            if parts.fragment not in ids:
+                broken.append(f"{path}: {href} (no such anchor)")
+        if parts.path.endswith((".ipynb", ".md")) and "_sources" not in parts.path:
+            broken.append(f"{path}: {href} (a source file, not a page)")
+    return broken
 
 
 def test_every_notebook_and_notes_file_has_a_page():
